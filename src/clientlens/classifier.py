@@ -1,0 +1,279 @@
+"""Classifier stage: multi-label sentence classifier (scikit-learn) and its safe loading.
+
+Features per sentence: word and character n-grams of the text, lemma n-grams, and cues
+derived from the lexicon stage (counted hits per family, cancelled hits per rule), so that
+« nos clients ne sont pas des cibles » is not read as a hunting sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.validation import check_is_fitted
+from spacy.tokens import Span
+
+from .errors import ModelError
+from .lexicon import fold
+from .types import Evidence
+from .resources import model_dir
+from .taxonomy import LABELS
+
+MODEL_FILE = "classifier.joblib"
+MANIFEST_FILE = "manifest.json"
+_NUMBER = re.compile(r"\d")
+_PERCENT = re.compile(r"\d\s*(%|pour ?cent)")
+_MONEY = re.compile(r"\d\s*(€|k€|euros?|m€|M€)|\$")
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    """What the classifier sees of one sentence."""
+
+    text: str
+    lemmas: str
+    cues: dict[str, float] = field(default_factory=dict)
+
+
+def surface_cues(text: str) -> dict[str, float]:
+    """Cues read from the characters: figures, percentages, amounts, quotes, questions."""
+    return {
+        "has_number": float(bool(_NUMBER.search(text))),
+        "has_percent": float(bool(_PERCENT.search(text))),
+        "has_money": float(bool(_MONEY.search(text))),
+        "has_quote": float(any(q in text for q in "«»\"“”")),
+        "is_question": float(text.rstrip().endswith("?")),
+    }
+
+
+def sentence_input(span: Span, evidence: Iterable[Evidence]) -> SentenceInput:
+    """Classifier input of a sentence span and the lexicon evidence found in it."""
+    lemmas = " ".join(fold(t.lemma_) for t in span if not (t.is_punct or t.is_space))
+    cues: dict[str, float] = {}
+    for e in evidence:
+        if e.source != "lexicon":
+            continue
+        key = f"family={e.family}" if e.counted else f"cancelled={_rule_of(e.reason)}:{e.polarity}"
+        cues[key] = cues.get(key, 0.0) + (e.weight if e.counted else 1.0)
+    return SentenceInput(span.text, lemmas, cues)
+
+
+def _rule_of(reason: str | None) -> str:
+    return (reason or "").split(":")[0]
+
+
+def _texts(items: Sequence[SentenceInput]) -> list[str]:
+    return [i.text.lower() for i in items]
+
+
+def _lemmas(items: Sequence[SentenceInput]) -> list[str]:
+    return [i.lemmas for i in items]
+
+
+def _cues(items: Sequence[SentenceInput]) -> list[dict[str, float]]:
+    return [{**i.cues, **surface_cues(i.text)} for i in items]
+
+
+def build_features(char_ngrams: tuple[int, int] = (2, 5), min_df: int = 2) -> FeatureUnion:
+    """Word, character, lemma and cue features."""
+    return FeatureUnion([
+        ("words", Pipeline([("select", FunctionTransformer(_texts)),
+                            ("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=min_df,
+                                                      sublinear_tf=True))])),
+        ("chars", Pipeline([("select", FunctionTransformer(_texts)),
+                            ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams,
+                                                      min_df=min_df, sublinear_tf=True,
+                                                      max_features=60000))])),
+        ("lemmas", Pipeline([("select", FunctionTransformer(_lemmas)),
+                             ("tfidf", TfidfVectorizer(ngram_range=(1, 3), min_df=min_df,
+                                                       sublinear_tf=True, token_pattern=r"\S+"))])),
+        ("cues", Pipeline([("select", FunctionTransformer(_cues)),
+                           ("dict", DictVectorizer())])),
+    ])
+
+
+class SentenceModel(ClassifierMixin, BaseEstimator):
+    """One calibrated logistic regression per label over shared features.
+
+    Args:
+        C: inverse regularisation strength of each logistic regression.
+        char_ngrams: range of character n-grams.
+        calibration_folds: folds of the sigmoid calibration.
+        labels: the label names (columns of Y).
+    """
+
+    def __init__(self, C: float = 4.0, char_ngrams: tuple[int, int] = (2, 5),
+                 calibration_folds: int = 3, labels: tuple[str, ...] = LABELS) -> None:
+        self.C = C
+        self.char_ngrams = char_ngrams
+        self.calibration_folds = calibration_folds
+        self.labels = labels
+
+    def fit(self, X: Sequence[SentenceInput], Y: np.ndarray) -> SentenceModel:
+        """Fit features and one calibrated classifier per label (Y: n x labels, 0/1)."""
+        self.features_ = build_features(self.char_ngrams)
+        matrix = self.features_.fit_transform(X)
+        base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000,
+                                  solver="liblinear")
+        calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_folds)
+        self.classifier_ = OneVsRestClassifier(calibrated).fit(matrix, Y)
+        self.labels_ = tuple(self.labels)
+        self.thresholds_ = np.full(len(self.labels_), 0.5)
+        return self
+
+    def predict_proba(self, X: Sequence[SentenceInput]) -> np.ndarray:
+        """Calibrated probability of each label (n x labels)."""
+        check_is_fitted(self)
+        return self.classifier_.predict_proba(self.features_.transform(X))
+
+    def predict(self, X: Sequence[SentenceInput]) -> np.ndarray:
+        """0/1 label matrix using the per-label thresholds."""
+        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+
+    def tune_thresholds(self, X: Sequence[SentenceInput], Y: np.ndarray) -> np.ndarray:
+        """Per-label thresholds maximising F1 on held-out data (the dev split)."""
+        proba = self.predict_proba(X)
+        grid = np.arange(0.1, 0.91, 0.025)
+        best = []
+        for j in range(Y.shape[1]):
+            scores = [_f1(Y[:, j], proba[:, j] >= t) for t in grid]
+            best.append(float(grid[int(np.argmax(scores))]))
+        self.thresholds_ = np.array(best)
+        return self.thresholds_
+
+
+def _f1(y: np.ndarray, pred: np.ndarray) -> float:
+    tp = float(np.sum(y & pred))
+    denominator = float(np.sum(y) + np.sum(pred))
+    return 2 * tp / denominator if denominator else 0.0
+
+
+# --------------------------------------------------------------------------- the stage
+
+
+class SentenceClassifier(Protocol):
+    """What the analysis needs from a sentence classifier."""
+
+    sha256: str
+
+    def predict(self, items: list[SentenceInput]) -> list[tuple[list[str], dict[str, float]]]:
+        """Labels and label probabilities for each sentence."""
+        ...
+
+
+class TrainedClassifier:
+    """A fitted SentenceModel with the sha256 of the file it came from."""
+
+    def __init__(self, model: SentenceModel, sha256: str) -> None:
+        self.model = model
+        self.sha256 = sha256
+
+    def predict(self, items: list[SentenceInput]) -> list[tuple[list[str], dict[str, float]]]:
+        """Labels above threshold and rounded probabilities per sentence."""
+        if not items:
+            return []
+        proba = self.model.predict_proba(items)
+        out = []
+        for row in proba:
+            scores = {label: round(float(p), 4) for label, p in zip(self.model.labels_, row, strict=True)}
+            labels = [lab for lab, p, t in zip(self.model.labels_, row, self.model.thresholds_, strict=True)
+                      if p >= t]
+            out.append((labels, scores))
+        return out
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_classifier(path: str | Path | None = None, *, trusted: bool = False) -> TrainedClassifier:
+    """Load a classifier after checking its sha256 against the manifest beside it.
+
+    The bundled model is always checked against the bundled manifest. A model from elsewhere
+    is unpickled only with `trusted=True` (joblib files can run code when loaded), and still
+    checked against its own manifest when one is present.
+
+    Raises:
+        ModelError: missing file, checksum mismatch, untrusted path or incompatible model.
+    """
+    bundled = path is None
+    path = Path(path) if path else model_dir() / MODEL_FILE
+    if not bundled and not trusted:
+        raise ModelError(f"{path}: refusing to load a model that is not bundled unless trusted=True "
+                         "(joblib files can execute code when loaded)")
+    if not path.is_file():
+        raise ModelError(f"{path}: model file not found")
+    manifest = _read_manifest(path.parent / MANIFEST_FILE, required=bundled)
+    actual = sha256_file(path)
+    expected = (manifest or {}).get("files", {}).get(path.name)
+    if manifest is not None and expected != actual:
+        raise ModelError(f"{path}: sha256 {actual[:12]}… does not match the manifest "
+                         f"({str(expected)[:12]}…); the file was altered or belongs to another model")
+    model = joblib.load(path)
+    if not isinstance(model, SentenceModel):
+        raise ModelError(f"{path}: not a clientlens SentenceModel")
+    return TrainedClassifier(model, actual)
+
+
+def _read_manifest(path: Path, *, required: bool) -> dict[str, Any] | None:
+    if not path.is_file():
+        if required:
+            raise ModelError(f"{path}: model manifest not found")
+        return None
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: unreadable manifest ({exc})") from None
+
+
+@cache
+def default_classifier() -> TrainedClassifier | None:
+    """The bundled classifier, or None when the package ships none."""
+    if not (model_dir() / MODEL_FILE).is_file():
+        return None
+    return load_classifier()
+
+
+def save_model(model: SentenceModel, directory: Path, info: dict[str, Any]) -> Path:
+    """Write the model with joblib and a manifest (sha256, versions, labels, metrics)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / MODEL_FILE
+    joblib.dump(model, path, compress=3)
+    manifest = {
+        "files": {MODEL_FILE: sha256_file(path)},
+        "scikit_learn": sklearn.__version__,
+        "labels": list(model.labels_),
+        "thresholds": dict(zip(model.labels_, map(float, model.thresholds_), strict=True)),
+        "params": model.get_params(),
+        **info,
+    }
+    (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def label_matrix(label_lists: Iterable[Iterable[str]], labels: tuple[str, ...] = LABELS) -> np.ndarray:
+    """0/1 matrix of label lists."""
+    rows = [[int(lab in set(ls)) for lab in labels] for ls in label_lists]
+    return np.array(rows, dtype=int).reshape(-1, len(labels))

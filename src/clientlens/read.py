@@ -1,0 +1,198 @@
+"""Read stage: bytes or text -> Transcript with speaker turns and character offsets.
+
+Offsets always index the *decoded* input (after BOM removal), so that
+``transcript.text[start:end]`` is exactly the quoted text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+from .errors import InputError
+from .resources import lexicon_dir
+from .types import Transcript, Turn
+
+#: Files larger than this are refused (documented in docs/schema.md).
+MAX_INPUT_BYTES = 20_000_000
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+_TIMESTAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—][ \t]*)?)"
+# A label: 1-6 name-like words, optional "(role)", then a colon (French or English spacing).
+_LABEL_LINE = re.compile(
+    rf"^[ \t]*(?P<ts>{_TIMESTAMP})?"
+    r"(?P<label>(?P<name>[A-ZÀ-ÖØ-Þ][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,5}?)"
+    r"(?:[ \t]*\((?P<role>[^()\n]{1,60})\))?)"
+    r"[ \t\u00a0\u202f]*:[ \t\u00a0\u202f]*",
+    re.MULTILINE,
+)
+_NOT_ONLY_DIGITS = re.compile(r"\D")
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16/32 (BOM or not) and Windows-1252 bytes.
+
+    Raises:
+        InputError: if the bytes are empty or look binary.
+    """
+    if not data.strip():
+        raise InputError("the input is empty")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _strict(data[len(bom):], codec)
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return _strict(data, utf16)
+    if b"\x00" in data:
+        raise InputError("the input looks binary (NUL bytes), not a text transcript")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if text.count("\ufffd") > max(3, len(text) // 100):
+        raise InputError("the input is neither UTF-8, UTF-16 nor Windows-1252 text")
+    return text
+
+
+def _strict(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the input claims {codec} but does not decode: {exc.reason}") from None
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """Guess BOM-less UTF-16 from where the NUL bytes of ASCII characters fall."""
+    sample = data[:4000]
+    if len(sample) < 4 or sample.count(0) < len(sample) // 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd > 3 * even:
+        return "utf-16-le"
+    if even > 3 * odd:
+        return "utf-16-be"
+    return None
+
+
+def read_file(path: str | Path) -> Transcript:
+    """Read a plain-text or Markdown transcript file.
+
+    Raises:
+        InputError: missing, unreadable, directory, empty, too large or binary file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"no such file: {path}")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory, not a transcript file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(f"{path} is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        text = decode(data)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    return parse_text(text, source=str(path))
+
+
+def parse_text(text: str, source: str | None = None) -> Transcript:
+    """Split text into speaker turns; text without speaker labels is one anonymous turn."""
+    if len(text) > MAX_INPUT_BYTES:
+        raise InputError(f"the text has {len(text):,} characters; the limit is {MAX_INPUT_BYTES:,}")
+    if not text.strip():
+        raise InputError("the input is empty")
+    labels = [m for m in _LABEL_LINE.finditer(text) if _is_line_start(text, m.start())]
+    speakers = _accepted_labels(labels)
+    turns: list[Turn] = []
+    accepted = [m for m in labels if _label_key(m) in speakers]
+    first = accepted[0].start() if accepted else len(text)
+    _add_turn(turns, text, None, 0, first, None)
+    for i, match in enumerate(accepted):
+        end = accepted[i + 1].start() if i + 1 < len(accepted) else len(text)
+        _add_turn(turns, text, _display_label(match), match.end(), end, _seconds(match["ts"]))
+    if not turns:
+        raise InputError("the input has speaker labels but no speech")
+    return Transcript(text=text, turns=tuple(turns), source=source)
+
+
+def _is_line_start(text: str, pos: int) -> bool:
+    return pos == 0 or text[pos - 1] in "\n\r"
+
+
+def _add_turn(
+    turns: list[Turn], text: str, speaker: str | None, start: int, end: int, t: float | None
+) -> None:
+    """Append a turn trimmed of surrounding whitespace, unless it holds no speech."""
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    turns.append(Turn(speaker, start + lead, start + lead + len(stripped), t_start=t))
+
+
+def _display_label(match: re.Match[str]) -> str:
+    label = " ".join(match["name"].split())
+    return f"{label} ({' '.join(match['role'].split())})" if match["role"] else label
+
+
+def _label_key(match: re.Match[str]) -> str:
+    return normalize_name(match["name"])
+
+
+def _accepted_labels(matches: list[re.Match[str]]) -> set[str]:
+    """Keep labels that are speakers, not headings such as « Attention : » or « Objectif : »."""
+    words = _label_words()
+    counts = Counter(_label_key(m) for m in matches)
+    accepted: set[str] = set()
+    for m in matches:
+        key = _label_key(m)
+        if key in words["not_speakers"] or not _NOT_ONLY_DIGITS.search(key):
+            continue
+        repeated = counts[key] >= 2
+        person_like = len(m["name"].split()) >= 2 and all(w[:1].isupper() for w in m["name"].split())
+        if repeated or m["role"] or key in words["roles"] or person_like:
+            accepted.add(key)
+    return accepted
+
+
+@cache
+def _label_words() -> dict[str, frozenset[str]]:
+    data = json.loads((lexicon_dir() / "rules" / "speaker_labels.json").read_text("utf-8"))
+    return {k: frozenset(normalize_name(w) for w in data[k]) for k in ("roles", "not_speakers")}
+
+
+def _seconds(stamp: str | None) -> float | None:
+    if not stamp:
+        return None
+    parts = re.findall(r"\d+(?:[.,]\d+)?", stamp)
+    values = [float(p.replace(",", ".")) for p in parts]
+    seconds = 0.0
+    for v in values:
+        seconds = seconds * 60 + v
+    return seconds
+
+
+def normalize_name(name: str) -> str:
+    """Speaker-name key: no case, no accents, no role in parentheses, single spaces."""
+    name = re.sub(r"\([^)]*\)", " ", name)
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(c for c in name if not unicodedata.combining(c))
+    name = re.sub(r"[^\w]+", " ", name.casefold())
+    return " ".join(name.split())

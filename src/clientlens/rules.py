@@ -1,0 +1,340 @@
+"""Context rules: decide whether a lexicon hit counts, is down-weighted, or is only visible.
+
+Each rule reads the sentence around a hit (dependency parse and nearby tokens) and returns a
+`RuleOutcome` with a factor (0 = not counted, 0 < f < 1 = down-weighted) and a reason, after
+the ConText/NegEx idea of cue + scope (medspaCy, EDS-NLP), adapted to French clause syntax.
+Cue words live in lexicons/rules/context.json.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import LexiconEntry, Match, fold, match_words, pos_fits, term_words, token_keys
+from .resources import lexicon_dir
+
+#: Dependencies that open a new clause: negation or hypothesis does not climb past them.
+CLAUSE_BOUNDARIES = frozenset({"advcl", "acl:relcl", "acl", "parataxis", "conj", "ROOT"})
+#: Down-weighting factors (docs/index.md explains the choice).
+REPORTED_FACTOR = 0.5
+NO_OBJECT_FACTOR = 0.5
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """What a context rule decided for one hit."""
+
+    rule: str
+    factor: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Folded cue-word sets of every rule."""
+
+    negation: frozenset[str]
+    negation_with_ne: frozenset[str]
+    ne: frozenset[str]
+    negating_preps: tuple[tuple[str, ...], ...]
+    inverting_verbs: frozenset[str]
+    hypothesis_marks: frozenset[str]
+    hypothesis_verbs: frozenset[str]
+    hypothesis_exprs: tuple[tuple[str, ...], ...]
+    metalinguistic: frozenset[str]
+    speech_direct: frozenset[str]
+    speech: frozenset[str]
+    aversion: frozenset[str]
+    quote_pairs: tuple[tuple[str, str], ...]
+    max_mention_tokens: int
+    reporting_verbs: frozenset[str]
+    own_voice: frozenset[str]
+    customer: frozenset[str]
+    customer_pronouns: frozenset[str]
+
+
+@cache
+def load_cues() -> Cues:
+    """Read lexicons/rules/context.json once."""
+    raw = json.loads((lexicon_dir() / "rules" / "context.json").read_text("utf-8"))
+    neg, hyp, men, rep = raw["negation"], raw["hypothesis"], raw["mention"], raw["reported"]
+
+    def words(xs: list[str]) -> frozenset[str]:
+        return frozenset(fold(x) for x in xs)
+
+    def phrases(xs: list[str]) -> tuple[tuple[str, ...], ...]:
+        return tuple(term_words(x) for x in xs)
+
+    return Cues(
+        negation=words(neg["strong"]),
+        negation_with_ne=words(neg["with_ne_only"]),
+        ne=words(neg["particle"]),
+        negating_preps=phrases(neg["prepositions"]),
+        inverting_verbs=words(neg["inverting_verbs"]),
+        hypothesis_marks=words(hyp["markers"]),
+        hypothesis_verbs=words(hyp["verbs"]),
+        hypothesis_exprs=phrases(hyp["expressions"]),
+        metalinguistic=words(men["metalinguistic_nouns"]),
+        speech_direct=words(men["speech_verbs_direct"]),
+        speech=words(men["speech_verbs"]),
+        aversion=words(men["aversion_words"]),
+        quote_pairs=tuple((a, b) for a, b in men["quote_pairs"]),
+        max_mention_tokens=int(men["max_mention_tokens"]),
+        reporting_verbs=words(rep["verbs"]),
+        own_voice=words(rep["own_voice_subjects"]),
+        customer=words(raw["customer_nouns"]),
+        customer_pronouns=words(raw["customer_pronouns"]),
+    )
+
+
+Rule = Callable[[Doc, Match, Cues], RuleOutcome | None]
+
+
+def evaluate(doc: Doc, match: Match, cues: Cues | None = None) -> list[RuleOutcome]:
+    """Run every context rule on a hit; an empty list means the hit counts in full."""
+    cues = cues or load_cues()
+    return [o for rule in RULES if (o := rule(doc, match, cues)) is not None]
+
+
+def combine(outcomes: list[RuleOutcome]) -> tuple[float, str | None]:
+    """Overall factor and reason: the first cancelling rule wins, down-weights multiply."""
+    for o in outcomes:
+        if o.factor == 0:
+            return 0.0, o.reason
+    factor = 1.0
+    for o in outcomes:
+        factor *= o.factor
+    reason = "; ".join(o.reason for o in outcomes) or None
+    return factor, reason
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _head_token(doc: Doc, match: Match) -> Token:
+    """The syntactic head of the matched tokens."""
+    span = doc[match.start : match.end]
+    return span.root
+
+
+def _clause_chain(token: Token) -> Iterator[Token]:
+    """The token, then its ancestors up to (and including) the head of its clause."""
+    node = token
+    while True:
+        yield node
+        if node.dep_ in CLAUSE_BOUNDARIES or node.head.i == node.i:
+            return
+        node = node.head
+
+
+def _folded_lemma(token: Token) -> str:
+    return token_keys(token)[0]
+
+
+def _has_phrase_before(doc: Doc, index: int, phrases: tuple[tuple[str, ...], ...], window: int) -> str | None:
+    sent_start = doc[index].sent.start
+    keys = [token_keys(t) for t in doc[max(sent_start, index - window) : index]]
+    for i in range(len(keys)):
+        for phrase in phrases:
+            if match_words(keys, i, phrase):
+                return " ".join(phrase)
+    return None
+
+
+def _excerpt(tokens: Span | list[Token]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def other_sense(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
+    """Idioms and other senses: « en fin de compte », « compte rendu », wrong part of speech."""
+    entry = match.entry
+    head = doc[match.start]
+    if not pos_fits(entry, head):
+        return RuleOutcome("other_sense", 0.0, f"other sense: « {head.text} » is {head.pos_}, not {'/'.join(sorted(entry.pos))}")
+    idiom = _exclusion_at(doc, match, entry)
+    if idiom:
+        return RuleOutcome("other_sense", 0.0, f"other sense: idiom « {idiom} »")
+    return None
+
+
+def _exclusion_at(doc: Doc, match: Match, entry: LexiconEntry) -> str | None:
+    sent = doc[match.start].sent
+    for words in entry.exclude:
+        lo = max(sent.start, match.start - len(words) + 1)
+        hi = min(sent.end, match.end + len(words))
+        keys = [token_keys(t) for t in doc[lo:hi]]
+        for i in range(len(keys)):
+            end = match_words(keys, i, words)
+            if end and lo + i < match.end and lo + end > match.start:
+                return _excerpt(doc[lo + i : lo + end])
+    return None
+
+
+def customer_object(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
+    """Verbs such as « cibler », « attaquer » count only when aimed at customers."""
+    if match.entry.requires != "customer_object":
+        return None
+    head = _head_token(doc, match)
+    deps = {"obj", "nsubj:pass", "iobj", "obl:arg"} if head.pos_ in {"VERB", "AUX"} else {"nmod"}
+    args = [c for c in head.children if c.dep_ in deps]
+    if not args:
+        return RuleOutcome("customer_object", NO_OBJECT_FACTOR, "down-weighted: no customer named as its object")
+    for arg in args:
+        if _refers_to_customer(arg, cues):
+            return None
+    return RuleOutcome("customer_object", 0.0, f"other sense: aimed at « {args[0].text} », not at customers")
+
+
+def _refers_to_customer(arg: Token, cues: Cues) -> bool:
+    if arg.pos_ == "PRON":
+        return _folded_lemma(arg) in cues.customer_pronouns or fold(arg.text) in cues.customer_pronouns
+    nearby = [t for t in arg.subtree if abs(t.i - arg.i) <= 4]
+    return any(_folded_lemma(t) in cues.customer for t in nearby)
+
+
+def quotation(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
+    """Words in quotation marks: a short quote is a mention, a long one someone else's speech."""
+    region = _quoted_region(doc, match, cues)
+    if region is None:
+        return None
+    first, last = region
+    if last - first - 1 <= cues.max_mention_tokens:
+        return RuleOutcome("mention", 0.0, "mention: the word is quoted, not used")
+    if _own_voice_intro(doc, first, cues):
+        return None
+    return RuleOutcome("quotation", 0.0, "quotation: someone else's words in quotation marks")
+
+
+def _quoted_region(doc: Doc, match: Match, cues: Cues) -> tuple[int, int] | None:
+    """Token indices of the quotation marks enclosing the hit within its sentence."""
+    sent = doc[match.start].sent
+    for opening, closing in cues.quote_pairs:
+        open_at: int | None = None
+        for tok in sent:
+            text = tok.text
+            if open_at is None and text == opening:
+                open_at = tok.i
+            elif open_at is not None and text == closing:
+                if open_at < match.start and tok.i >= match.end:
+                    return open_at, tok.i
+                open_at = None
+    return None
+
+
+def _own_voice_intro(doc: Doc, quote_start: int, cues: Cues) -> bool:
+    """« je leur dis : "..." »: the speaker quotes himself, so the words are his.
+
+    Read from the word sequence, not the parse: the small model often misparses the
+    colon-and-quote construction.
+    """
+    before = list(doc[doc[quote_start].sent.start : quote_start])
+    verbs = cues.reporting_verbs | cues.speech
+    for i, tok in enumerate(before):
+        if fold(tok.text) in cues.own_voice:
+            following = before[i + 1 : i + 4]
+            if any(_folded_lemma(t) in verbs for t in following):
+                return True
+    return False
+
+
+def mention(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
+    """« le mot cible », « quand on dit conquête »: the word is talked about, not used."""
+    start = match.start
+    sent_start = doc[start].sent.start
+    for tok in doc[max(sent_start, start - 3) : start]:
+        if _folded_lemma(tok) in cues.metalinguistic:
+            return RuleOutcome("mention", 0.0, f"mention: « {tok.text} {doc[start:match.end].text} »")
+    head = _head_token(doc, match)
+    governor = head.head
+    bare = not any(c.dep_ == "det" for c in head.children)
+    verb = _folded_lemma(governor)
+    if governor.i != head.i and bare and head.dep_ in {"obj", "obl:arg", "obl", "xcomp"}:
+        sentence_lemmas = {_folded_lemma(t) for t in doc[start].sent}
+        if verb in cues.speech_direct or (verb in cues.speech and sentence_lemmas & cues.aversion):
+            return RuleOutcome("mention", 0.0, f"mention: « {governor.text} … {head.text} »")
+    return None
+
+
+def negation(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
+    """« nos clients ne sont pas des cibles », « on ne parle jamais de conquête », « sans »."""
+    for node in _clause_chain(_head_token(doc, match)):
+        cue = _negation_cue(node, cues)
+        if cue:
+            if _folded_lemma(node) in cues.inverting_verbs and node.i != match.start:
+                return None  # « n'hésitez pas à les relancer » asks for the act
+            return RuleOutcome("negation", 0.0, f"negated: « {cue} »")
+    prep = _has_phrase_before(doc, match.start, cues.negating_preps, window=5)
+    if prep:
+        return RuleOutcome("negation", 0.0, f"negated: « {prep} »")
+    return None
+
+
+def _negation_cue(node: Token, cues: Cues) -> str | None:
+    children = list(node.children)
+    lemmas = {_folded_lemma(c) for c in children} | {fold(c.text) for c in children}
+    strong = lemmas & cues.negation
+    if strong:
+        return sorted(strong)[0]
+    if lemmas & cues.negation_with_ne and lemmas & cues.ne:
+        return "ne … plus"
+    for c in children:
+        if c.dep_ in {"case", "mark"} and fold(c.text) == "sans":
+            return "sans"
+    return None
+
+
+def hypothesis(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
+    """« si on les regardait comme des proies, ce serait fini »: a hypothesis, not a practice."""
+    for node in _clause_chain(_head_token(doc, match)):
+        for c in node.children:
+            if c.dep_ == "mark" and fold(c.text) in cues.hypothesis_marks and not _preceded_by(doc, c.i, "meme"):
+                return RuleOutcome("hypothesis", 0.0, f"hypothesis: « {c.text} … »")
+        if node.head.i != node.i and _folded_lemma(node.head) in cues.hypothesis_verbs and node.dep_ in {"ccomp", "obj", "xcomp"}:
+            return RuleOutcome("hypothesis", 0.0, f"hypothesis: « {node.head.text} … »")
+    expr = _has_phrase_before(doc, match.start, cues.hypothesis_exprs, window=8)
+    if expr:
+        return RuleOutcome("hypothesis", 0.0, f"hypothesis: « {expr} »")
+    return None
+
+
+def _preceded_by(doc: Doc, i: int, word: str) -> bool:
+    return i > 0 and fold(doc[i - 1].text) == word
+
+
+def reported_speech(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
+    """« mon prédécesseur disait qu'il fallait les chasser »: someone else's view, down-weighted."""
+    node = _head_token(doc, match)
+    while node.head.i != node.i:
+        if node.dep_ == "ccomp" and _folded_lemma(node.head) in cues.reporting_verbs:
+            subjects = [c for c in node.head.children if c.dep_.startswith("nsubj")]
+            if subjects and not any(fold(s.text) in cues.own_voice for s in subjects):
+                who = _excerpt(list(subjects[0].subtree))
+                return RuleOutcome("reported", REPORTED_FACTOR, f"down-weighted: reported speech of « {who} »")
+            return None
+        node = node.head
+    return None
+
+
+RULES: tuple[Rule, ...] = (other_sense, customer_object, quotation, mention, negation, hypothesis, reported_speech)
+
+
+def echo(entry: LexiconEntry, earlier_words: frozenset[str], factor: float) -> RuleOutcome | None:
+    """A word the interviewer used just before weighs less than one the leader brings himself."""
+    if set(entry.words) <= earlier_words:
+        return RuleOutcome("echo", factor, f"down-weighted: echoes « {entry.term} » from another speaker")
+    return None
+
+
+@cache
+def echo_settings() -> tuple[int, float]:
+    """(turns to look back, weight factor) for the echo rule."""
+    raw = json.loads((lexicon_dir() / "rules" / "context.json").read_text("utf-8"))["echo"]
+    return int(raw["lookback_turns"]), float(raw["factor"])

@@ -1,0 +1,158 @@
+"""Scoring stage: component totals -> respect-for-customer index, interval and verdict.
+
+Pure functions over numbers (no spaCy): the formula is documented in docs/index.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from scipy.stats import chi2
+
+from .errors import ModelError
+from .resources import model_dir
+from .taxonomy import COMPONENT_BY_NAME, COMPONENT_NAMES, Polarity
+
+INDEX_FILE = "index.json"
+_TINY_COUNT = 1e-6
+
+
+@dataclass(frozen=True)
+class IndexModel:
+    """Parameters of the index, read from models/index.json."""
+
+    bias: float
+    weights: Mapping[str, float]
+    label_weights: Mapping[str, float]
+    sentence_cap: float
+    min_words: int
+    short_words: int
+    interval_level: float
+    go: float
+    walk_away: float
+    provenance: str = ""
+
+    def with_thresholds(self, go: float | None = None, walk_away: float | None = None) -> IndexModel:
+        """A copy with other verdict thresholds."""
+        return replace(self, go=self.go if go is None else go,
+                       walk_away=self.walk_away if walk_away is None else walk_away)
+
+
+def load_index_model(path: Path | None = None) -> IndexModel:
+    """Read the index parameters (bundled ones by default)."""
+    path = path or model_dir() / INDEX_FILE
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        thresholds = raw["thresholds"]
+        model = IndexModel(
+            bias=float(raw["bias"]),
+            weights={c: float(raw["weights"][c]) for c in COMPONENT_NAMES},
+            label_weights={k: float(v) for k, v in raw["label_weights"].items()},
+            sentence_cap=float(raw["sentence_cap"]),
+            min_words=int(raw["min_words"]),
+            short_words=int(raw["short_words"]),
+            interval_level=float(raw["interval_level"]),
+            go=float(thresholds["go"]),
+            walk_away=float(thresholds["walk_away"]),
+            provenance=str(raw.get("provenance", "")),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{path}: invalid index parameters ({exc!r})") from None
+    if any(w < 0 for w in model.weights.values()):
+        raise ModelError(f"{path}: weights must be >= 0 so that the index stays monotonic")
+    return model
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A weighted contribution of one piece of evidence to one component in one sentence."""
+
+    component: str
+    sentence: int
+    weight: float
+
+
+@dataclass
+class Totals:
+    """Evidence weight per component, each sentence capped (one rant is not ten)."""
+
+    by_sentence: dict[tuple[int, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def from_signals(cls, signals: Iterable[Signal]) -> Totals:
+        """Group signals by sentence and component."""
+        totals = cls()
+        for s in signals:
+            if s.weight > 0:
+                totals.by_sentence[(s.sentence, s.component)].append(s.weight)
+        return totals
+
+    def per_component(self, cap: float, drop: Signal | None = None) -> dict[str, float]:
+        """Capped totals per component, optionally without one signal."""
+        out = dict.fromkeys(COMPONENT_NAMES, 0.0)
+        for (sentence, component), weights in self.by_sentence.items():
+            if drop is not None and (sentence, component) == (drop.sentence, drop.component):
+                weights = list(weights)
+                weights.remove(drop.weight)
+            out[component] += min(cap, sum(weights))
+        return out
+
+
+def rate(total: float, words: int, model: IndexModel) -> float:
+    """Evidence per 1000 words, with a floor on the word count for tiny texts."""
+    return 1000.0 * total / max(words, model.min_words)
+
+
+def index_from_totals(totals: Mapping[str, float], words: int, model: IndexModel) -> float:
+    """The index in [0, 100]: a logistic of signed, log-damped component rates."""
+    z = model.bias
+    for name, total in totals.items():
+        sign = 1.0 if COMPONENT_BY_NAME[name].polarity is Polarity.RESPECTFUL else -1.0
+        z += sign * model.weights[name] * math.log1p(rate(total, words, model))
+    return 100.0 / (1.0 + math.exp(-z))
+
+
+def interval(totals: Mapping[str, float], words: int, model: IndexModel) -> tuple[float, float]:
+    """Uncertainty on the index from Poisson intervals on each component's evidence count.
+
+    The low end takes every adversarial count at its upper bound and every respectful count
+    at its lower bound (and conversely); with little speech the bounds are far apart.
+    """
+    alpha = 1.0 - model.interval_level
+    low, high = {}, {}
+    for name, total in totals.items():
+        lo, hi = _poisson_bounds(total, alpha)
+        adversarial = COMPONENT_BY_NAME[name].polarity is Polarity.ADVERSARIAL
+        low[name], high[name] = (hi, lo) if adversarial else (lo, hi)
+    return index_from_totals(low, words, model), index_from_totals(high, words, model)
+
+
+def _poisson_bounds(count: float, alpha: float) -> tuple[float, float]:
+    """Garwood interval of a Poisson mean (fractional counts allowed)."""
+    if count < _TINY_COUNT:  # chi2 with a vanishing df is undefined; the count is zero
+        count = 0.0
+    lo = 0.0 if count == 0 else float(chi2.ppf(alpha / 2, 2 * count)) / 2
+    hi = float(chi2.ppf(1 - alpha / 2, 2 * count + 2)) / 2
+    return min(lo, count), max(hi, count)
+
+
+def verdict(index: float, model: IndexModel) -> str:
+    """go, probe or walk_away from the thresholds."""
+    if index >= model.go:
+        return "go"
+    if index < model.walk_away:
+        return "walk_away"
+    return "probe"
+
+
+def component_points(totals: Mapping[str, float], words: int, model: IndexModel) -> dict[str, float]:
+    """Index points each component moves: the index minus the index without that component."""
+    full = index_from_totals(totals, words, model)
+    return {
+        name: full - index_from_totals({**totals, name: 0.0}, words, model) for name in totals
+    }

@@ -1,0 +1,145 @@
+"""Training and evaluation of the sentence classifier on the annotated corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support
+
+from .analysis import Analyzer
+from .classifier import SentenceInput, SentenceModel, label_matrix, save_model
+from .errors import InputError
+from .resources import corpus_path, model_dir
+from .taxonomy import COMPONENT_BY_NAME, LABELS
+
+SPLITS = ("train", "dev", "test")
+
+
+@dataclass(frozen=True)
+class CorpusRow:
+    """One annotated sentence."""
+
+    id: str
+    text: str
+    labels: tuple[str, ...]
+    sector: str
+    register: str
+    hard: tuple[str, ...]
+    group: str
+    split: str
+
+
+def load_corpus(path: str | Path | None = None) -> list[CorpusRow]:
+    """Read the annotated corpus (JSONL), validating labels and splits."""
+    path = Path(path) if path else corpus_path()
+    rows = []
+    for lineno, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            row = CorpusRow(raw["id"], raw["text"], tuple(raw["labels"]), raw.get("sector", ""),
+                            raw.get("register", ""), tuple(raw.get("hard", ())),
+                            raw.get("group", raw["id"]), raw.get("split", "train"))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}:{lineno}: malformed corpus row ({exc})") from None
+        unknown = set(row.labels) - set(LABELS)
+        if unknown or row.split not in SPLITS:
+            raise InputError(f"{path}:{lineno}: unknown label(s) {sorted(unknown)} or split {row.split!r}")
+        rows.append(row)
+    return rows
+
+
+def corpus_hash(rows: Sequence[CorpusRow]) -> str:
+    """sha256 over the corpus content (text, labels, split), independent of file layout."""
+    digest = hashlib.sha256()
+    for r in rows:
+        digest.update(json.dumps([r.id, r.text, r.labels, r.split], ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _inputs(analyzer: Analyzer, rows: Sequence[CorpusRow]) -> list[SentenceInput]:
+    return analyzer.sentence_inputs([r.text for r in rows])
+
+
+def fit_model(
+    train_rows: Sequence[CorpusRow], dev_rows: Sequence[CorpusRow], analyzer: Analyzer,
+    **params: Any,
+) -> SentenceModel:
+    """Fit on the training rows and tune per-label thresholds on the dev rows."""
+    model = SentenceModel(**params)
+    model.fit(_inputs(analyzer, train_rows), label_matrix(r.labels for r in train_rows))
+    if dev_rows:
+        model.tune_thresholds(_inputs(analyzer, dev_rows), label_matrix(r.labels for r in dev_rows))
+    return model
+
+
+def scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
+    """Per-label precision, recall, F1 and support, plus macro-F1."""
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0)
+    per_label = {
+        label: {"precision": round(float(p[i]), 3), "recall": round(float(r[i]), 3),
+                "f1": round(float(f[i]), 3), "support": int(s[i])}
+        for i, label in enumerate(LABELS)
+    }
+    return {"macro_f1": round(float(np.mean(f)), 3), "labels": per_label}
+
+
+def keyword_baseline(inputs: Sequence[SentenceInput], analyzer: Analyzer) -> np.ndarray:
+    """Labels from counted lexicon hits alone (family -> component -> label)."""
+    family_label = {
+        name: COMPONENT_BY_NAME[fam.component].label for name, fam in analyzer.lexicon.families.items()
+    }
+    out = np.zeros((len(inputs), len(LABELS)), dtype=int)
+    for i, item in enumerate(inputs):
+        for key in item.cues:
+            if key.startswith("family="):
+                out[i, LABELS.index(family_label[key.removeprefix("family=")])] = 1
+    return out
+
+
+def evaluate(
+    model: SentenceModel, rows: Sequence[CorpusRow], analyzer: Analyzer
+) -> dict[str, Any]:
+    """Model and keyword-baseline scores on `rows`, overall and on the hard cases."""
+    inputs = _inputs(analyzer, rows)
+    y = label_matrix(r.labels for r in rows)
+    predicted = model.predict(inputs)
+    baseline = keyword_baseline(inputs, analyzer)
+    hard = np.array([bool(r.hard) for r in rows])
+    return {
+        "sentences": len(rows),
+        "hard_sentences": int(hard.sum()),
+        "model": scores(y, predicted),
+        "keyword_baseline": scores(y, baseline),
+        "model_hard": scores(y[hard], predicted[hard]),
+        "keyword_baseline_hard": scores(y[hard], baseline[hard]),
+    }
+
+
+def train(
+    corpus: str | Path | None = None, out_dir: str | Path | None = None, **params: Any
+) -> tuple[SentenceModel, dict[str, Any]]:
+    """Train on the corpus's train split, tune on dev, evaluate on dev and test, and save.
+
+    Deterministic: the same corpus and library versions give the same model.
+    """
+    rows = load_corpus(corpus)
+    analyzer = Analyzer(use_classifier=False)
+    by_split = {s: [r for r in rows if r.split == s] for s in SPLITS}
+    model = fit_model(by_split["train"], by_split["dev"], analyzer, **params)
+    info = {
+        "corpus_sha256": corpus_hash(rows),
+        "corpus_sentences": {s: len(v) for s, v in by_split.items()},
+        "lexicon_sha256": analyzer.lexicon.sha256,
+        "dev": evaluate(model, by_split["dev"], analyzer) if by_split["dev"] else None,
+        "test": evaluate(model, by_split["test"], analyzer) if by_split["test"] else None,
+    }
+    save_model(model, Path(out_dir) if out_dir else model_dir(), info)
+    return model, info

@@ -1,0 +1,128 @@
+"""End-to-end analysis on the real French pipeline: speakers, offsets, errors, determinism."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+import clientlens
+from clientlens.errors import InputError, NotFrenchError, SpeakerNotFoundError
+
+INTERVIEW = (
+    "Intervieweuse : Comment parlez-vous de vos cibles et de la conquête de nouveaux comptes ?\n\n"
+    "Sophie Martin (PDG) : Je préfère parler de personnes. Chaque semaine j'appelle trois clients "
+    "pour leur demander ce qui ne va pas, et on leur répond sous quarante-huit heures. "
+    "Mme Durand nous a expliqué que nos factures étaient illisibles, on les a refaites avec elle.\n"
+)
+
+
+def test_offsets_point_into_the_decoded_input(analyzer, example):
+    report = analyzer.analyze_file(example("entretien_concession.txt"))
+    assert report.evidence and report.sentences
+    for item in [*report.evidence, *report.sentences]:
+        assert report.text[item.start : item.end] == item.text
+
+
+def test_interviewer_words_never_count_against_the_leader(analyzer):
+    report = analyzer.analyze(INTERVIEW, speaker="sophie martin")
+    assert {e.speaker for e in report.evidence} <= {"Sophie Martin (PDG)"}
+    assert all(e.family not in {"hunting", "conquest", "objectification"} for e in report.evidence)
+    interviewer = next(s for s in report.speakers if s.name == "Intervieweuse")
+    assert not interviewer.scored
+
+
+def test_speaker_matching_ignores_case_accents_and_role(analyzer):
+    a = analyzer.analyze(INTERVIEW, speaker="SOPHIE MARTIN")
+    b = analyzer.analyze(INTERVIEW, speaker="Sophie Martin (PDG)")
+    assert a.index == b.index and a.words == b.words
+
+
+def test_unknown_speaker_lists_the_speakers(analyzer):
+    with pytest.raises(SpeakerNotFoundError, match="Sophie Martin"):
+        analyzer.analyze(INTERVIEW, speaker="Jean Dupont")
+
+
+def test_all_speech_is_scored_without_speaker(analyzer):
+    report = analyzer.analyze(INTERVIEW)
+    assert len(report.speakers) == 2
+    assert report.words == sum(s.words for s in report.speakers)
+    assert any("all speakers" in w for w in report.warnings)
+
+
+def test_short_speech_warns_and_widens_the_interval(analyzer):
+    short = analyzer.analyze("Nos clients sont des partenaires, on les écoute.")
+    long = analyzer.analyze(" ".join([INTERVIEW.split(" : ", 2)[2]] * 8))
+    assert any("too short" in w for w in short.warnings)
+    assert (short.interval[1] - short.interval[0]) > (long.interval[1] - long.interval[0])
+
+
+def test_english_text_is_refused(analyzer):
+    with pytest.raises(NotFrenchError):
+        analyzer.analyze("We always put our customers first and we listen to what they tell us every day.")
+
+
+def test_non_string_input_is_refused(analyzer):
+    with pytest.raises(InputError):
+        analyzer.analyze(b"bytes")  # type: ignore[arg-type]
+
+
+def test_same_input_same_report(analyzer, example):
+    path = example("reunion_mutuelle.txt")
+    assert analyzer.analyze_file(path).to_json() == analyzer.analyze_file(path).to_json()
+
+
+def test_impact_is_index_with_minus_without(analyzer, example):
+    report = analyzer.analyze_file(example("entretien_concession.txt"), speaker="Bruno Caradec")
+    counted = [e for e in report.evidence if e.counted]
+    assert counted
+    adversarial = [e for e in counted if e.polarity == "adversarial"]
+    respectful = [e for e in counted if e.polarity == "respectful"]
+    assert all(e.impact <= 0 for e in adversarial)
+    assert all(e.impact >= 0 for e in respectful)
+    assert all(e.impact == 0 for e in report.evidence if not e.counted)
+
+
+def test_json_contract_has_the_documented_keys(analyzer, example):
+    data = json.loads(analyzer.analyze_file(example("entretien_concession.txt")).to_json())
+    assert {"schema_version", "index", "interval", "verdict", "components", "warnings", "speakers",
+            "evidence", "provenance", "sentences"} <= data.keys()
+    assert set(data["evidence"][0]) >= {"text", "start", "end", "family", "polarity", "lemma", "counted",
+                                        "reason", "impact", "sentence", "speaker"}
+    assert set(data["sentences"][0]) >= {"text", "start", "end", "speaker", "labels", "scores"}
+    assert set(data["speakers"][0]) >= {"name", "words", "index", "verdict"}
+    for component in data["components"].values():
+        assert set(component) >= {"score", "weight", "count"}
+    assert data["provenance"]["lexicon_sha256"]
+
+
+@pytest.mark.parametrize(
+    "name,speaker,verdicts",
+    [
+        ("entretien_concession.txt", "Bruno Caradec", {"walk_away", "probe"}),
+        ("reunion_mutuelle.txt", "Claire Vasseur", {"go"}),
+    ],
+)
+def test_bundled_examples_golden_verdicts(analyzer, example, name, speaker, verdicts):
+    report = analyzer.analyze_file(example(name), speaker=speaker)
+    assert report.verdict in verdicts, report.summary()
+
+
+def test_analysis_works_with_sockets_disabled(monkeypatch, analyzer, example):
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled by the test")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    report = clientlens.analyze_file(example("reunion_mutuelle.txt"))
+    assert 0 <= report.index <= 100
+
+
+def test_custom_lexicon_entries_count(tmp_path):
+    lexicon = tmp_path / "sector.jsonl"
+    lexicon.write_text(json.dumps({"term": "dossier chaud", "family": "objectification",
+                                   "polarity": "adversarial", "weight": 1.0}) + "\n", "utf-8")
+    custom = clientlens.Analyzer(lexicon_files=[lexicon])
+    report = custom.analyze("Chaque client est un dossier chaud qu'il faut boucler vite.")
+    assert any(e.lemma == "dossier chaud" and e.counted for e in report.evidence)

@@ -1,0 +1,174 @@
+"""Each context rule, with cases where it must fire and cases where it must not."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def hits(analyzer, text):
+    report = analyzer.analyze(text)
+    return {(e.lemma, e.counted, e.reason.split(":")[0] if e.reason else None) for e in report.evidence
+            if e.source == "lexicon"}
+
+
+def only_hit(analyzer, text, term):
+    found = [e for e in analyzer.analyze(text).evidence if e.lemma == term]
+    assert len(found) == 1, f"expected one hit of {term!r} in {text!r}, got {found}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "reason"),
+    [
+        ("Nos clients ne sont pas des cibles.", "cible", "negated"),
+        ("On ne parle jamais de conquête ici.", "conquête", "negated"),
+        ("Je ne pense pas qu'il faille attaquer les clients.", "attaquer", "negated"),
+        ("On peut vendre sans verrouiller le client.", "verrouiller", "negated"),
+        ("C'est pas des proies, c'est des gens.", "proie", "negated"),
+        ("Chez nous il n'y a aucune cible, il y a des personnes.", "cible", "negated"),
+    ],
+)
+def test_negation_cancels_the_hit(rules_analyzer, text, term, reason):
+    """A negated adversarial word is shown but does not count."""
+    hit = only_hit(rules_analyzer, text, term)
+    assert not hit.counted
+    assert hit.reason.startswith(reason)
+
+
+@pytest.mark.parametrize(
+    "text,term",
+    [
+        ("N'hésitez pas à relancer les clients tous les jours.", "relancer"),
+        ("On ne fait que chasser les clients, toute la journée.", "chasser"),
+        ("Nos clients sont des proies faciles.", "proie"),
+    ],
+)
+def test_negation_does_not_fire_on_affirmations(rules_analyzer, text, term):
+    """« ne … que » and « n'hésitez pas à » affirm the act: the hit counts."""
+    hit = only_hit(rules_analyzer, text, term)
+    assert hit.counted, hit.reason
+
+
+@pytest.mark.parametrize(
+    "text,term",
+    [
+        ("Si on les regardait comme des proies, ce serait fini.", "proie"),
+        ("Imaginons qu'on veuille attaquer les clients, ce serait absurde.", "attaquer"),
+        ("Au cas où quelqu'un parlerait de cible, reprenez-le.", "cible"),
+    ],
+)
+def test_hypothesis_cancels_the_hit(rules_analyzer, text, term):
+    hit = only_hit(rules_analyzer, text, term)
+    assert not hit.counted
+    assert hit.reason.startswith("hypothesis")
+
+
+def test_hypothesis_does_not_fire_on_concession_or_degree(rules_analyzer):
+    """« même si » concedes a fact; « si » before an adjective is a degree."""
+    hit = only_hit(rules_analyzer, "Même si ça choque, nos clients sont des proies.", "proie")
+    assert hit.counted
+
+
+@pytest.mark.parametrize(
+    "text,term,reason",
+    [
+        ("On a banni le mot « cible ».", "cible", "mention"),
+        ("Je déteste quand on dit conquête.", "conquête", "mention"),
+        ("Le terme de conquête me hérisse.", "conquête", "mention"),
+        ('Le mot "proie" est interdit ici.', "proie", "mention"),
+        ("Mon ancien patron répétait : « les clients sont des pigeons à plumer ».", "pigeon", "quotation"),
+    ],
+)
+def test_mention_and_quotation_cancel_the_hit(rules_analyzer, text, term, reason):
+    hit = only_hit(rules_analyzer, text, term)
+    assert not hit.counted
+    assert hit.reason.startswith(reason)
+
+
+def test_own_quoted_words_still_count(rules_analyzer):
+    """A leader quoting himself (« je leur dis : … ») owns the words."""
+    hit = only_hit(rules_analyzer, "Je leur dis toujours : « les clients sont des proies, allez-y ».", "proie")
+    assert hit.counted
+
+
+def test_reported_speech_is_down_weighted(rules_analyzer):
+    hit = only_hit(rules_analyzer, "Mon prédécesseur disait qu'il fallait attaquer les clients.", "attaquer")
+    assert hit.counted and 0 < hit.weight < 1.0
+    assert "reported speech" in hit.reason
+
+
+def test_own_statement_is_not_reported_speech(rules_analyzer):
+    hit = only_hit(rules_analyzer, "Je dis qu'il faut attaquer les clients.", "attaquer")
+    assert hit.counted and hit.weight == 1.0
+
+
+@pytest.mark.parametrize(
+    "text,term",
+    [
+        ("Je me suis rendu compte que c'était faux.", "compte"),
+        ("En fin de compte, on verra bien.", "compte"),
+        ("Il faut tenir compte de leur avis.", "compte"),
+        ("Le compte rendu de la réunion est en ligne.", "compte"),
+        ("Je compte sur vous pour lundi.", "compte"),
+        ("La conquête spatiale me passionne.", "conquête"),
+        ("La cible de température est de vingt degrés.", "cible"),
+    ],
+)
+def test_other_senses_and_idioms_do_not_count(rules_analyzer, text, term):
+    hit = only_hit(rules_analyzer, text, term)
+    assert not hit.counted
+    assert hit.reason.startswith("other sense")
+
+
+@pytest.mark.parametrize(
+    "text,term",
+    [
+        ("On doit gérer chaque compte comme un stock à écouler.", "compte"),
+        ("La cible, ce sont les retraités aisés.", "cible"),
+        ("La conquête de nouveaux clients passe avant tout.", "conquête"),
+    ],
+)
+def test_adversarial_senses_count(rules_analyzer, text, term):
+    assert only_hit(rules_analyzer, text, term).counted
+
+
+@pytest.mark.parametrize(
+    "text,counted",
+    [
+        ("Il faut attaquer les clients dès lundi.", True),
+        ("On va verrouiller ces comptes avant l'été.", True),
+        ("On chasse les clients dès qu'ils entrent.", True),
+        ("Il faut attaquer le dossier dès lundi.", False),
+        ("On a verrouillé la porte du local.", False),
+        ("Il faut chasser l'air des canalisations.", False),
+    ],
+)
+def test_customer_object_constraint(rules_analyzer, text, counted):
+    """Verbs such as « attaquer » count only when aimed at customers or accounts."""
+    hit = [e for e in rules_analyzer.analyze(text).evidence if e.source == "lexicon"][0]
+    assert hit.counted is counted, hit.reason
+
+
+def test_multiword_expressions_match_on_lemmas(rules_analyzer):
+    """« faisait signer » is « faire signer »; « agressivité commerciale » is one hit."""
+    report = rules_analyzer.analyze("On les faisait signer vite, c'était de l'agressivité commerciale.")
+    terms = {e.lemma for e in report.evidence if e.counted}
+    assert {"faire signer", "agressivité commerciale"} <= terms
+
+
+def test_echo_of_the_interviewer_weighs_less(rules_analyzer):
+    text = ("Intervieweuse : Quelles sont vos cibles ?\n"
+            "Marc Lefèvre (DG) : Nos cibles, ce sont les PME.\n"
+            "Intervieweuse : Et ensuite ?\n"
+            "Marc Lefèvre (DG) : Ensuite on regarde la cible des artisans.")
+    report = rules_analyzer.analyze(text, speaker="Marc Lefèvre")
+    weights = [e.weight for e in report.evidence if e.lemma == "cible"]
+    assert weights[0] < 1.0  # echoes the question
+    assert "echoes" in report.evidence[0].reason
+
+
+def test_word_brought_by_the_leader_is_not_an_echo(rules_analyzer):
+    text = ("Intervieweuse : Parlez-nous de vos clients.\n"
+            "Marc Lefèvre (DG) : Nos cibles, ce sont les PME.")
+    report = rules_analyzer.analyze(text, speaker="Marc Lefèvre")
+    assert [e.weight for e in report.evidence if e.lemma == "cible"] == [1.0]
