@@ -172,3 +172,19 @@ def test_word_brought_by_the_leader_is_not_an_echo(rules_analyzer):
             "Marc Lefèvre (DG) : Nos cibles, ce sont les PME.")
     report = rules_analyzer.analyze(text, speaker="Marc Lefèvre")
     assert [e.weight for e in report.evidence if e.lemma == "cible"] == [1.0]
+
+
+def test_negation_inside_the_term_is_not_a_negation(tmp_path):
+    """« jamais content » is a villain cue; its own « jamais » does not cancel it."""
+    import json
+
+    from clientlens.analysis import Analyzer
+    from clientlens.lexicon import load_lexicon
+
+    path = tmp_path / "lex.jsonl"
+    path.write_text(json.dumps({"term": "jamais content", "family": "villainy",
+                                "polarity": "adversarial", "weight": 1.0}) + "\n", "utf-8")
+    analyzer = Analyzer(lexicon=load_lexicon(extra_files=[path], include_defaults=False),
+                        use_classifier=False)
+    hit = only_hit(analyzer, "Ce client est jamais content, quoi qu'on fasse.", "jamais content")
+    assert hit.counted, hit.reason

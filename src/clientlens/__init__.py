@@ -13,7 +13,15 @@ from .errors import (  # noqa: E402
     NotFrenchError,
     SpeakerNotFoundError,
 )
+from .classifier import load_classifier  # noqa: E402
 from .report import Report  # noqa: E402
+
+
+def train(corpus=None, out_dir=None, **params):  # type: ignore[no-untyped-def]
+    """Train a sentence classifier on an annotated JSONL corpus (see clientlens.training.train)."""
+    from .training import train as _train
+
+    return _train(corpus, out_dir, **params)
 
 __all__ = [
     "Analyzer",
@@ -27,4 +35,6 @@ __all__ = [
     "__version__",
     "analyze",
     "analyze_file",
+    "load_classifier",
+    "train",
 ]

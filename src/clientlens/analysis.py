@@ -38,6 +38,9 @@ from .types import Component, Evidence, Sentence, SpeakerSummary, Transcript, Tu
 #: Below this share of French function words (with more English ones) the text is not French.
 MIN_FRENCH_STOPWORD_SHARE = 0.2
 MIN_WORDS_FOR_LANGUAGE_CHECK = 12
+#: Fragments shorter than this (« Bon. », « Voilà. ») get scores but no label: the corpus
+#: has no sentence under five words, so the classifier has never seen one.
+MIN_CLASSIFIED_WORDS = 4
 
 
 @dataclass
@@ -225,8 +228,9 @@ class Analyzer:
         ]
         predictions = self.classifier.predict(inputs)
         return [
-            Sentence(**{**s.__dict__, "labels": tuple(labels), "scores": scores})
-            for s, (labels, scores) in zip(sentences, predictions, strict=True)
+            Sentence(**{**s.__dict__, "labels": tuple(labels) if u.words >= MIN_CLASSIFIED_WORDS else (),
+                        "scores": scores})
+            for s, u, (labels, scores) in zip(sentences, units, predictions, strict=True)
         ]
 
     def _classifier_evidence(self, sentences: list[Sentence]) -> list[Evidence]:
@@ -237,7 +241,8 @@ class Analyzer:
                 out.append(Evidence(
                     text=s.text, start=s.start, end=s.end, family=label,
                     polarity=spec.polarity.value, component=spec.name, lemma=None,
-                    weight=self.index_model.label_weights.get(label, 1.0), counted=True,
+                    weight=round(self.index_model.label_weights.get(label, 1.0) * s.scores[label], 4),
+                    counted=True,
                     reason=None, sentence=number, speaker=s.speaker, source="classifier",
                     t_start=s.t_start,
                 ))

@@ -119,7 +119,7 @@ class SentenceModel(ClassifierMixin, BaseEstimator):
         labels: the label names (columns of Y).
     """
 
-    def __init__(self, C: float = 4.0, char_ngrams: tuple[int, int] = (2, 5),
+    def __init__(self, C: float = 8.0, char_ngrams: tuple[int, int] = (2, 5),
                  calibration_folds: int = 3, labels: tuple[str, ...] = LABELS) -> None:
         self.C = C
         self.char_ngrams = char_ngrams

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -39,7 +40,70 @@ def build_parser() -> argparse.ArgumentParser:
     speakers = sub.add_parser("speakers", help="list the speakers of a transcript")
     speakers.add_argument("path")
     speakers.set_defaults(run=_speakers)
+    train = sub.add_parser("train", help="retrain the sentence classifier from a corpus")
+    train.add_argument("--corpus", help="annotated JSONL corpus (default: the bundled one)")
+    train.add_argument("--out", help="output folder (default: the package's models/)")
+    train.set_defaults(run=_train)
+
+    evaluate = sub.add_parser("evaluate", help="per-label scores on the test split, and the index validation")
+    evaluate.add_argument("--corpus", help="annotated JSONL corpus (default: the bundled one)")
+    evaluate.add_argument("--split", default="test", choices=("dev", "test"))
+    evaluate.add_argument("--no-index", action="store_true", help="skip the rated-transcript validation")
+    evaluate.set_defaults(run=_evaluate)
+
+    fit = sub.add_parser("fit-index", help="refit the index weights on the rated transcripts")
+    fit.set_defaults(run=_fit_index)
     return parser
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .training import train
+
+    _, info = train(args.corpus, args.out)
+    print(f"trained on {info['corpus_sentences']['train']} sentences; "
+          f"test macro-F1 {info['test']['model']['macro_f1'] if info['test'] else 'n/a'}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .analysis import Analyzer
+    from .classifier import load_classifier
+    from .training import evaluate, load_corpus
+
+    analyzer = Analyzer(use_classifier=False)
+    rows = [r for r in load_corpus(args.corpus) if r.split == args.split]
+    result = evaluate(load_classifier().model, rows, analyzer)
+    print(f"{args.split} split: {result['sentences']} sentences, {result['hard_sentences']} hard cases")
+    for name in ("model", "keyword_baseline", "model_hard", "keyword_baseline_hard"):
+        print(_score_table(name, result[name]))
+    if not args.no_index:
+        from .validation import validate
+
+        _, metrics = validate(Analyzer(), fit=False)
+        print("index validation (rated transcripts, leader only):")
+        for part, m in metrics.items():
+            print(f"  {part:<8} n={m['transcripts']:<3} spearman={m.get('spearman')} "
+                  f"tier_accuracy={m.get('tier_accuracy')} mae={m.get('mae')}")
+    return 0
+
+
+def _score_table(name: str, result: dict) -> str:
+    lines = [f"{name}: macro-F1 {result['macro_f1']:.3f}"]
+    for label, s in result["labels"].items():
+        lines.append(f"  {label:<22} P={s['precision']:.3f} R={s['recall']:.3f} "
+                     f"F1={s['f1']:.3f} n={s['support']}")
+    return "\n".join(lines)
+
+
+def _fit_index(args: argparse.Namespace) -> int:
+    from .analysis import Analyzer
+    from .resources import model_dir
+    from .validation import validate, write_index_model
+
+    model, metrics = validate(Analyzer(), fit=True)
+    write_index_model(model, metrics, model_dir() / "index.json")
+    print(json.dumps(metrics, indent=2))
+    return 0
 
 
 def _analyze(args: argparse.Namespace) -> int:

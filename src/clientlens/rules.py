@@ -265,20 +265,25 @@ def mention(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
 
 def negation(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
     """« nos clients ne sont pas des cibles », « on ne parle jamais de conquête », « sans »."""
+    inside = range(match.start, match.end)  # « jamais content » carries its own negation
     for node in _clause_chain(_head_token(doc, match)):
-        cue = _negation_cue(node, cues)
+        cue = _negation_cue(node, cues, inside)
         if cue:
             if _folded_lemma(node) in cues.inverting_verbs and node.i != match.start:
                 return None  # « n'hésitez pas à les relancer » asks for the act
             return RuleOutcome("negation", 0.0, f"negated: « {cue} »")
-    prep = _has_phrase_before(doc, match.start, cues.negating_preps, window=5)
+    prep = None if match.entry.words[0] in _NEGATING_FIRST else _has_phrase_before(
+        doc, match.start, cues.negating_preps, window=5)
     if prep:
         return RuleOutcome("negation", 0.0, f"negated: « {prep} »")
     return None
 
 
-def _negation_cue(node: Token, cues: Cues) -> str | None:
-    children = list(node.children)
+_NEGATING_FIRST = frozenset({"sans", "jamais", "pas", "ne", "n'"})
+
+
+def _negation_cue(node: Token, cues: Cues, inside: range) -> str | None:
+    children = [c for c in node.children if c.i not in inside]
     lemmas = {_folded_lemma(c) for c in children} | {fold(c.text) for c in children}
     strong = lemmas & cues.negation
     if strong:

@@ -1,0 +1,125 @@
+"""Index validation: fit component weights on rated transcripts, report on held-out ones."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.stats import spearmanr
+
+from .analysis import Analyzer
+from .resources import data_dir
+from .scoring import IndexModel, index_from_totals, verdict
+from .taxonomy import COMPONENT_NAMES
+
+#: Share of rated transcripts used to fit the weights; the rest is held out.
+FIT_SHARE = 0.55
+#: Prior of the consultants' method: one respectful story must not buy back a pattern of
+#: contempt, so respect may weigh at most as much as one unit of adversarial evidence.
+MAX_RESPECT_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class RatedTranscript:
+    """A transcript with an expert rating, measured by the analysis."""
+
+    id: str
+    rating: float
+    tier: str
+    totals: dict[str, float]
+    words: int
+    part: str
+
+
+def transcripts_dir() -> Path:
+    """Folder of the rated transcripts and their ratings.jsonl."""
+    return data_dir("corpus") / "transcripts"
+
+
+def part_of(transcript_id: str) -> str:
+    """Fixed fit/held-out assignment from a hash of the id."""
+    h = int(hashlib.sha256(transcript_id.encode()).hexdigest(), 16) % 1000
+    return "fit" if h < FIT_SHARE * 1000 else "heldout"
+
+
+def measure(analyzer: Analyzer, folder: Path | None = None) -> list[RatedTranscript]:
+    """Analyse every rated transcript (leader only) and keep its component totals."""
+    folder = folder or transcripts_dir()
+    out = []
+    for line in (folder / "ratings.jsonl").read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        report = analyzer.analyze_file(folder / row["file"], speaker=row["leader"])
+        totals = {k: c.count for k, c in report.components.items()}
+        out.append(RatedTranscript(row["id"], float(row["rating"]), row["tier"], totals,
+                                   report.words, part_of(row["id"])))
+    return out
+
+
+def fit_weights(items: Sequence[RatedTranscript], model: IndexModel) -> IndexModel:
+    """Least-squares fit of the (non-negative) component weights to ratings.
+
+    The bias stays fixed: with no evidence at all the index must stay neutral (probe), a
+    point the rated transcripts, which all carry evidence, cannot teach.
+    """
+    def loss(theta: np.ndarray) -> float:
+        candidate = _with(model, theta)
+        errors = [index_from_totals(i.totals, i.words, candidate) - i.rating for i in items]
+        return float(np.mean(np.square(errors))) + 1e-3 * float(np.sum(np.square(theta[1:])))
+
+    start = np.array([model.bias, *[model.weights[c] for c in COMPONENT_NAMES]])
+    bounds = [(model.bias, model.bias)] + [
+        (0.0, MAX_RESPECT_WEIGHT if c == "respectful_signals" else 5.0) for c in COMPONENT_NAMES
+    ]
+    result = minimize(loss, start, method="L-BFGS-B", bounds=bounds)
+    return _with(model, result.x)
+
+
+def _with(model: IndexModel, theta: np.ndarray) -> IndexModel:
+    weights = {c: float(w) for c, w in zip(COMPONENT_NAMES, theta[1:], strict=True)}
+    return replace(model, bias=float(theta[0]), weights=weights)
+
+
+def report(items: Sequence[RatedTranscript], model: IndexModel) -> dict[str, Any]:
+    """Spearman correlation between index and rating, tier accuracy and mean absolute error."""
+    if not items:
+        return {"transcripts": 0}
+    index = [index_from_totals(i.totals, i.words, model) for i in items]
+    rho = spearmanr(index, [i.rating for i in items]).statistic
+    tiers = [verdict(x, model) == i.tier for x, i in zip(index, items, strict=True)]
+    mae = np.mean([abs(x - i.rating) for x, i in zip(index, items, strict=True)])
+    return {"transcripts": len(items), "spearman": round(float(rho), 3),
+            "tier_accuracy": round(float(np.mean(tiers)), 3), "mae": round(float(mae), 1)}
+
+
+def validate(analyzer: Analyzer, fit: bool = True) -> tuple[IndexModel, dict[str, Any]]:
+    """Fit on the fit part (unless `fit` is False) and report on both parts."""
+    items = measure(analyzer)
+    model = analyzer.index_model
+    fit_items = [i for i in items if i.part == "fit"]
+    held_out = [i for i in items if i.part == "heldout"]
+    if fit:
+        model = fit_weights(fit_items, model)
+    return model, {"fit": report(fit_items, model), "heldout": report(held_out, model)}
+
+
+def write_index_model(model: IndexModel, metrics: dict[str, Any], path: Path) -> None:
+    """Update models/index.json with fitted bias and weights, keeping other settings."""
+    raw = json.loads(path.read_text("utf-8"))
+    raw["bias"] = round(model.bias, 4)
+    raw["weights"] = {k: round(v, 4) for k, v in model.weights.items()}
+    raw["provenance"] = ("fitted by `clientlens fit-index` on the 'fit' part of "
+                         "corpus/transcripts (docs/evaluation.md)")
+    raw["validation"] = metrics
+    path.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+

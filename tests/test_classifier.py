@@ -1,0 +1,82 @@
+"""Sentence classifier: safe loading, determinism, retraining, integration in the report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from clientlens.classifier import MANIFEST_FILE, MODEL_FILE, load_classifier
+from clientlens.errors import ModelError
+from clientlens.resources import model_dir
+from clientlens.taxonomy import LABELS
+from clientlens.training import load_corpus, train
+
+
+@pytest.fixture()
+def model_copy(tmp_path):
+    for name in (MODEL_FILE, MANIFEST_FILE):
+        shutil.copy(model_dir() / name, tmp_path / name)
+    return tmp_path
+
+
+def test_bundled_model_loads_and_has_the_labels():
+    classifier = load_classifier()
+    assert classifier.model.labels_ == LABELS
+    manifest = json.loads((model_dir() / MANIFEST_FILE).read_text())
+    assert manifest["files"][MODEL_FILE] == classifier.sha256
+
+
+def test_tampered_model_is_refused_before_unpickling(model_copy):
+    path = model_copy / MODEL_FILE
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="does not match the manifest"):
+        load_classifier(path, trusted=True)
+
+
+def test_foreign_model_needs_trust(model_copy):
+    with pytest.raises(ModelError, match="trusted"):
+        load_classifier(model_copy / MODEL_FILE)
+    assert load_classifier(model_copy / MODEL_FILE, trusted=True).model.labels_ == LABELS
+
+
+@pytest.mark.parametrize(
+    "text,label",
+    [
+        ("Ils te jurent qu'ils n'ont jamais reçu le colis alors qu'on a la photo du livreur.", "negative_anecdote"),
+        ("Il faut les faire craquer avant la fin du mois, quitte à insister lourdement.", "adversarial_framing"),
+        ("J'ai appelé Mme Roux pour comprendre ce qui n'allait pas et on a changé la procédure avec elle.",
+         "client_respect"),
+    ],
+)
+def test_clear_sentences_get_their_label(analyzer, text, label):
+    report = analyzer.analyze(text)
+    assert label in report.sentences[0].labels, report.sentences[0].scores
+
+
+def test_report_sentences_carry_scores_for_every_label(analyzer, example):
+    report = analyzer.analyze_file(example("entretien_concession.txt"))
+    assert all(set(s.scores) == set(LABELS) for s in report.sentences)
+    assert any(e.source == "classifier" for e in report.evidence)
+    assert report.provenance["model_sha256"]
+
+
+def test_training_is_deterministic(tmp_path):
+    """Same corpus, same versions: same predictions (on a small corpus to stay fast)."""
+    rows = load_corpus()
+    small = [r for r in rows if r.sector in {"bank", "hotel"}]
+    corpus = tmp_path / "small.jsonl"
+    corpus.write_text("\n".join(json.dumps({**r.__dict__, "labels": list(r.labels),
+                                            "hard": list(r.hard)}) for r in small), "utf-8")
+    texts = [r.text for r in small[:40]]
+    from clientlens.analysis import Analyzer
+
+    inputs = Analyzer(use_classifier=False).sentence_inputs(texts)
+    first, _ = train(corpus, tmp_path / "a")
+    second, _ = train(corpus, tmp_path / "b")
+    assert np.array_equal(first.predict_proba(inputs), second.predict_proba(inputs))
+    assert json.loads((tmp_path / "a" / MANIFEST_FILE).read_text())["corpus_sha256"]

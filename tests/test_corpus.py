@@ -1,0 +1,55 @@
+"""The annotated corpus: size, coverage, hard cases, no near-duplicates, grouped splits."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+
+from clientlens.taxonomy import LABELS
+from clientlens.training import load_corpus
+
+ROWS = load_corpus()
+
+
+def test_size_sectors_registers():
+    assert len(ROWS) >= 3000
+    assert len({r.sector for r in ROWS}) >= 12
+    assert {r.register for r in ROWS} == {"oral", "written"}
+
+
+def test_every_label_is_well_represented():
+    counts = Counter(label for r in ROWS for label in r.labels)
+    assert all(counts[label] >= 300 for label in LABELS)
+    assert sum(1 for r in ROWS if not r.labels) >= 300
+
+
+def test_at_least_a_third_are_hard_cases():
+    assert sum(1 for r in ROWS if r.hard) >= len(ROWS) / 3
+
+
+def test_sentence_lengths():
+    lengths = [len(r.text.split()) for r in ROWS]
+    assert min(lengths) >= 5 and max(lengths) <= 60
+
+
+def test_no_near_duplicates():
+    """Character 5-gram Jaccard similarity between any two sentences stays <= 0.8."""
+    vectorizer = CountVectorizer(analyzer="char", ngram_range=(5, 5), binary=True, lowercase=True)
+    x = vectorizer.fit_transform([r.text for r in ROWS]).astype(np.float32)
+    sizes = np.asarray(x.sum(axis=1)).ravel()
+    inter = (x @ x.T).tocoo()
+    mask = inter.row < inter.col
+    union = sizes[inter.row[mask]] + sizes[inter.col[mask]] - inter.data[mask]
+    jaccard = inter.data[mask] / union
+    worst = jaccard.max() if len(jaccard) else 0
+    assert worst <= 0.8, f"near-duplicates: max Jaccard {worst:.2f}"
+
+
+def test_groups_never_straddle_splits():
+    splits = defaultdict(set)
+    for r in ROWS:
+        splits[r.group].add(r.split)
+    assert all(len(s) == 1 for s in splits.values())
+    assert {r.split for r in ROWS} == {"train", "dev", "test"}
