@@ -145,7 +145,7 @@ def test_adversarial_senses_count(rules_analyzer, text, term):
 )
 def test_customer_object_constraint(rules_analyzer, text, counted):
     """Verbs such as « attaquer » count only when aimed at customers or accounts."""
-    hit = [e for e in rules_analyzer.analyze(text).evidence if e.source == "lexicon"][0]
+    hit = next(e for e in rules_analyzer.analyze(text).evidence if e.source == "lexicon")
     assert hit.counted is counted, hit.reason
 
 

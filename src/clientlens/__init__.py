@@ -4,8 +4,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .analysis import Analyzer, analyze, analyze_file  # noqa: E402
-from .errors import (  # noqa: E402
+from .analysis import Analyzer, analyze, analyze_file
+from .classifier import load_classifier
+from .errors import (
     ClientlensError,
     InputError,
     LexiconError,
@@ -13,8 +14,7 @@ from .errors import (  # noqa: E402
     NotFrenchError,
     SpeakerNotFoundError,
 )
-from .classifier import load_classifier  # noqa: E402
-from .report import Report  # noqa: E402
+from .report import Report
 
 
 def train(corpus=None, out_dir=None, **params):  # type: ignore[no-untyped-def]

@@ -32,9 +32,9 @@ from spacy.tokens import Span
 
 from .errors import ModelError
 from .lexicon import fold
-from .types import Evidence
 from .resources import model_dir
 from .taxonomy import LABELS
+from .types import Evidence
 
 MODEL_FILE = "classifier.joblib"
 MANIFEST_FILE = "manifest.json"

@@ -27,7 +27,25 @@ REQUIRED_KEYS = frozenset({"term", "family", "polarity", "weight"})
 OPTIONAL_KEYS = frozenset({"pos", "exclude", "requires", "note"})
 REQUIREMENTS = frozenset({"customer_object"})
 UPOS = frozenset(
-    "ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()
+    [
+        "ADJ",
+        "ADP",
+        "ADV",
+        "AUX",
+        "CCONJ",
+        "DET",
+        "INTJ",
+        "NOUN",
+        "NUM",
+        "PART",
+        "PRON",
+        "PROPN",
+        "PUNCT",
+        "SCONJ",
+        "SYM",
+        "VERB",
+        "X",
+    ]
 )
 MAX_WEIGHT = 3.0
 FAMILIES_FILE = "families.json"
@@ -147,9 +165,9 @@ _INFINITIVE_ENDINGS = ("er", "ir", "re", "oir")
 def coarse_pos(token: Token) -> str:
     """N (nominal), V (verbal) or the UPOS tag, correcting impossible infinitives."""
     coarse = _COARSE.get(token.pos_, token.pos_)
-    if coarse == "V" and "Inf" in token.morph.get("VerbForm"):
-        if not fold(token.text).endswith(_INFINITIVE_ENDINGS):
-            return "N"  # « parler de conquête » tagged as an infinitive
+    infinitive = coarse == "V" and "Inf" in token.morph.get("VerbForm")
+    if infinitive and not fold(token.text).endswith(_INFINITIVE_ENDINGS):
+        return "N"  # « parler de conquête » tagged as an infinitive
     return coarse
 
 
@@ -205,7 +223,7 @@ def _family(path: Path, name: str, spec: dict) -> Family:
     try:
         polarity = Polarity(spec["polarity"])
     except (KeyError, ValueError):
-        raise LexiconError(f"{path}: family {name!r}: polarity must be adversarial or respectful")
+        raise LexiconError(f"{path}: family {name!r}: polarity must be adversarial or respectful") from None
     component = spec.get("component")
     if component not in COMPONENT_BY_NAME:
         raise LexiconError(f"{path}: family {name!r}: unknown component {component!r}")
@@ -285,13 +303,11 @@ def _check_family(row: dict, where: str, families: dict[str, Family]) -> Family:
     family = families.get(row["family"])
     if family is None:
         raise LexiconError(
-            f"{where}: field 'family': unknown family {row['family']!r} "
-            f"(known: {', '.join(sorted(families))})"
+            f"{where}: field 'family': unknown family {row['family']!r} (known: {', '.join(sorted(families))})"
         )
     if row["polarity"] != family.polarity:
         raise LexiconError(
-            f"{where}: field 'polarity': {row['polarity']!r} but family {family.name!r} "
-            f"is {family.polarity.value}"
+            f"{where}: field 'polarity': {row['polarity']!r} but family {family.name!r} is {family.polarity.value}"
         )
     return family
 
@@ -320,9 +336,7 @@ def _check_pos(pos: object, where: str) -> frozenset[str] | None:
 
 def _check_requires(requires: object, where: str) -> str | None:
     if requires is not None and requires not in REQUIREMENTS:
-        raise LexiconError(
-            f"{where}: field 'requires' must be null or one of {sorted(REQUIREMENTS)}"
-        )
+        raise LexiconError(f"{where}: field 'requires' must be null or one of {sorted(REQUIREMENTS)}")
     return requires  # type: ignore[return-value]
 
 

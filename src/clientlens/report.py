@@ -96,10 +96,7 @@ class Report:
         return "\n".join(lines)
 
     def _quote(self, e: Evidence, width: int = 160) -> str:
-        if e.source == "classifier" or not self.sentences:
-            text = e.text
-        else:
-            text = self.sentences[e.sentence].text
+        text = e.text if e.source == "classifier" or not self.sentences else self.sentences[e.sentence].text
         text = " ".join(text.split())
         return text if len(text) <= width else text[: width - 1] + "…"
 

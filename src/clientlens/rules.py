@@ -158,7 +158,8 @@ def other_sense(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
     entry = match.entry
     head = doc[match.start]
     if not pos_fits(entry, head):
-        return RuleOutcome("other_sense", 0.0, f"other sense: « {head.text} » is {head.pos_}, not {'/'.join(sorted(entry.pos))}")
+        expected = "/".join(sorted(entry.pos or ()))
+        return RuleOutcome("other_sense", 0.0, f"other sense: « {head.text} » is {head.pos_}, not {expected}")
     idiom = _exclusion_at(doc, match, entry)
     if idiom:
         return RuleOutcome("other_sense", 0.0, f"other sense: idiom « {idiom} »")
@@ -302,7 +303,8 @@ def hypothesis(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
         for c in node.children:
             if c.dep_ == "mark" and fold(c.text) in cues.hypothesis_marks and not _preceded_by(doc, c.i, "meme"):
                 return RuleOutcome("hypothesis", 0.0, f"hypothesis: « {c.text} … »")
-        if node.head.i != node.i and _folded_lemma(node.head) in cues.hypothesis_verbs and node.dep_ in {"ccomp", "obj", "xcomp"}:
+        complement = node.dep_ in {"ccomp", "obj", "xcomp"}
+        if node.head.i != node.i and complement and _folded_lemma(node.head) in cues.hypothesis_verbs:
             return RuleOutcome("hypothesis", 0.0, f"hypothesis: « {node.head.text} … »")
     expr = _has_phrase_before(doc, match.start, cues.hypothesis_exprs, window=8)
     if expr:

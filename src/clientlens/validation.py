@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
