@@ -407,7 +407,7 @@ def _with_impacts(evidence: list[Evidence], score: _Score, model: IndexModel) ->
         impact = 0.0
         if e.counted:
             drop = Signal(e.component, e.sentence, e.weight)
-            without = score.totals.per_component(model.sentence_cap, drop)
+            without = score.totals.without(score.per_component, model.sentence_cap, drop)
             impact = score.index - index_from_totals(without, score.words, model)
         out.append(Evidence(**{**e.__dict__, "impact": round(impact, 3)}))
     return out

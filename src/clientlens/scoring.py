@@ -92,14 +92,22 @@ class Totals:
                 totals.by_sentence[(s.sentence, s.component)].append(s.weight)
         return totals
 
-    def per_component(self, cap: float, drop: Signal | None = None) -> dict[str, float]:
-        """Capped totals per component, optionally without one signal."""
+    def per_component(self, cap: float) -> dict[str, float]:
+        """Capped totals per component."""
         out = dict.fromkeys(COMPONENT_NAMES, 0.0)
-        for (sentence, component), weights in self.by_sentence.items():
-            if drop is not None and (sentence, component) == (drop.sentence, drop.component):
-                weights = list(weights)
-                weights.remove(drop.weight)
+        for (_, component), weights in self.by_sentence.items():
             out[component] += min(cap, sum(weights))
+        return out
+
+    def without(self, per_component: dict[str, float], cap: float, drop: Signal) -> dict[str, float]:
+        """`per_component` minus one signal, recomputing only that signal's sentence (linear overall)."""
+        weights = self.by_sentence.get((drop.sentence, drop.component))
+        if drop.weight <= 0 or not weights:
+            return per_component
+        rest = list(weights)
+        rest.remove(drop.weight)
+        out = dict(per_component)
+        out[drop.component] += min(cap, sum(rest)) - min(cap, sum(weights))
         return out
 
 
