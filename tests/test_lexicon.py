@@ -80,3 +80,20 @@ def test_lexicon_hash_changes_with_content():
 def test_inflections_match_through_lemmas(analyzer, text, term):
     found = {e.lemma for e in analyzer.analyze(text).evidence}
     assert term in found
+
+
+def test_matching_is_independent_of_hash_seed(tmp_path):
+    """Same text, two processes with different hash seeds: same evidence (set order must not leak)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import clientlens, json; r = clientlens.Analyzer(use_classifier=False).analyze("
+            "'Nos grands comptes, on les verrouille, et ces pigeons signent sans lire leurs contrats.'); "
+            "print(json.dumps([(e.lemma, e.family, e.counted) for e in r.evidence]))")
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

@@ -137,7 +137,7 @@ class Lexicon:
         keys = [token_keys(t) for t in doc]
         found: list[Match] = []
         for i, (lemma, form) in enumerate(keys):
-            for first in {lemma, form}:
+            for first in (lemma,) if lemma == form else (lemma, form):  # ordered: deterministic
                 for entry in self._by_first.get(first, ()):
                     end = match_words(keys, i, entry.words)
                     if end:
@@ -182,7 +182,8 @@ def _longest_first(matches: list[Match], doc: Doc) -> list[Match]:
     """Drop matches overlapping a longer, fitting or heavier one, like spaCy's filter_spans."""
 
     def rank(m: Match) -> tuple:
-        return (-(m.end - m.start), not pos_fits(m.entry, doc[m.start]), -m.entry.weight, m.start)
+        fits = pos_fits(m.entry, doc[m.start])
+        return (-(m.end - m.start), not fits, -m.entry.weight, m.start, m.entry.family, m.entry.term)
 
     ranked = sorted(matches, key=rank)
     taken: set[int] = set()
