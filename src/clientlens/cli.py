@@ -82,7 +82,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         _, metrics = validate(Analyzer(), fit=False)
         print("index validation (rated transcripts, leader only):")
         for part, m in metrics.items():
-            print(f"  {part:<8} n={m['transcripts']:<3} spearman={m.get('spearman')} "
+            print(f"  {part:<13} n={m['transcripts']:<3} spearman={m.get('spearman')} "
                   f"tier_accuracy={m.get('tier_accuracy')} mae={m.get('mae')}")
     return 0
 

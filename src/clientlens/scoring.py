@@ -31,6 +31,8 @@ class IndexModel:
     label_weights: Mapping[str, float]
     sentence_cap: float
     min_words: int
+    slope: float
+    prior_signals: float
     short_words: int
     interval_level: float
     go: float
@@ -55,6 +57,8 @@ def load_index_model(path: Path | None = None) -> IndexModel:
             label_weights={k: float(v) for k, v in raw["label_weights"].items()},
             sentence_cap=float(raw["sentence_cap"]),
             min_words=int(raw["min_words"]),
+            slope=float(raw["slope"]),
+            prior_signals=float(raw["prior_signals"]),
             short_words=int(raw["short_words"]),
             interval_level=float(raw["interval_level"]),
             go=float(thresholds["go"]),
@@ -63,8 +67,10 @@ def load_index_model(path: Path | None = None) -> IndexModel:
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"{path}: invalid index parameters ({exc!r})") from None
-    if any(w < 0 for w in model.weights.values()):
-        raise ModelError(f"{path}: weights must be >= 0 so that the index stays monotonic")
+    if any(w < 0 for w in model.weights.values()) or model.slope < 0 or model.prior_signals <= 0:
+        raise ModelError(
+            f"{path}: weights and slope must be >= 0 and prior_signals > 0 so that the index stays monotonic"
+        )
     return model
 
 
@@ -117,11 +123,20 @@ def rate(total: float, words: int, model: IndexModel) -> float:
 
 
 def index_from_totals(totals: Mapping[str, float], words: int, model: IndexModel) -> float:
-    """The index in [0, 100]: a logistic of signed, log-damped component rates."""
-    z = model.bias
+    """The index in [0, 100]: a logistic of the log balance of respectful to adversarial evidence.
+
+    Both sides get `prior_signals` pseudo-counts, so little evidence stays near neutral and
+    the balance, not the raw amount, decides once the speech is long enough (docs/index.md).
+    `words` is kept for the interface: the balance is already independent of speech length.
+    """
+    respectful = adversarial = model.prior_signals
     for name, total in totals.items():
-        sign = 1.0 if COMPONENT_BY_NAME[name].polarity is Polarity.RESPECTFUL else -1.0
-        z += sign * model.weights[name] * math.log1p(rate(total, words, model))
+        weighted = model.weights[name] * total
+        if COMPONENT_BY_NAME[name].polarity is Polarity.RESPECTFUL:
+            respectful += weighted
+        else:
+            adversarial += weighted
+    z = model.bias + model.slope * math.log(respectful / adversarial)
     return 100.0 / (1.0 + math.exp(-z))
 
 

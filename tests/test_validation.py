@@ -1,0 +1,32 @@
+"""Index fitting: constraints hold and the fit follows the ratings."""
+
+from __future__ import annotations
+
+from scipy.stats import spearmanr
+
+from clientlens.scoring import index_from_totals, load_index_model
+from clientlens.taxonomy import COMPONENT_NAMES
+from clientlens.validation import RatedTranscript, fit_weights, part_of
+
+
+def item(i: int, adversarial: float, respectful: float, rating: float) -> RatedTranscript:
+    totals = dict.fromkeys(COMPONENT_NAMES, 0.0) | {"negative_anecdotes": adversarial,
+                                                   "respectful_signals": respectful}
+    return RatedTranscript(f"t{i}", rating, "probe", totals, 500, "fit")
+
+
+def test_fit_keeps_bias_and_respect_weight_and_nonnegative_weights():
+    model = load_index_model()
+    items = [item(i, a, r, y) for i, (a, r, y) in enumerate(
+        [(10, 1, 5), (6, 2, 20), (3, 3, 45), (2, 6, 70), (0, 10, 95), (1, 8, 85)])]
+    fitted = fit_weights(items, model)
+    assert fitted.bias == model.bias
+    assert fitted.weights["respectful_signals"] == model.weights["respectful_signals"]
+    assert all(w >= 0 for w in fitted.weights.values()) and fitted.slope >= 0
+    predicted = [index_from_totals(i.totals, i.words, fitted) for i in items]
+    assert spearmanr(predicted, [i.rating for i in items]).statistic > 0.9
+
+
+def test_parts_are_fixed_by_id():
+    assert part_of("t01") == part_of("t01")
+    assert {part_of(f"t{i:02d}") for i in range(1, 45)} == {"fit", "heldout"}
