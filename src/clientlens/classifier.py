@@ -149,14 +149,18 @@ class SentenceModel(ClassifierMixin, BaseEstimator):
 
     def tune_thresholds(self, X: Sequence[SentenceInput], Y: np.ndarray) -> np.ndarray:
         """Per-label thresholds maximising F1 on held-out data (the dev split)."""
-        proba = self.predict_proba(X)
-        grid = np.arange(0.1, 0.91, 0.025)
-        best = []
-        for j in range(Y.shape[1]):
-            scores = [_f1(Y[:, j], proba[:, j] >= t) for t in grid]
-            best.append(float(grid[int(np.argmax(scores))]))
-        self.thresholds_ = np.array(best)
+        self.thresholds_ = best_thresholds(self.predict_proba(X), Y)
         return self.thresholds_
+
+
+def best_thresholds(proba: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per-label thresholds maximising F1 of held-out probabilities against Y."""
+    grid = np.arange(0.1, 0.91, 0.025)
+    best = []
+    for j in range(Y.shape[1]):
+        scores = [_f1(Y[:, j], proba[:, j] >= t) for t in grid]
+        best.append(float(grid[int(np.argmax(scores))]))
+    return np.array(best)
 
 
 def _f1(y: np.ndarray, pred: np.ndarray) -> float:
