@@ -80,3 +80,19 @@ def test_training_is_deterministic(tmp_path):
     second, _ = train(corpus, tmp_path / "b")
     assert np.array_equal(first.predict_proba(inputs), second.predict_proba(inputs))
     assert json.loads((tmp_path / "a" / MANIFEST_FILE).read_text())["corpus_sha256"]
+
+
+def test_missing_bundled_model_fails_closed(monkeypatch, tmp_path):
+    """No silent fallback to lexicons: the default analysis refuses to run without its model."""
+    from clientlens import classifier
+    from clientlens.analysis import Analyzer
+
+    monkeypatch.setattr(classifier, "model_dir", lambda: tmp_path)
+    classifier.default_classifier.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="not found"):
+            Analyzer()
+        lexicon_only = Analyzer(use_classifier=False).analyze("Nos clients sont des partenaires, on les écoute.")
+        assert any("lexicon-only" in w for w in lexicon_only.warnings)
+    finally:
+        classifier.default_classifier.cache_clear()

@@ -228,7 +228,7 @@ def load_classifier(path: str | Path | None = None, *, trusted: bool = False) ->
         raise ModelError(f"{path}: refusing to load a model that is not bundled unless trusted=True "
                          "(joblib files can execute code when loaded)")
     if not path.is_file():
-        raise ModelError(f"{path}: model file not found")
+        raise ModelError(f"{path}: model file not found (use lexicon-only mode explicitly to go without)")
     manifest = _read_manifest(path.parent / MANIFEST_FILE, required=bundled)
     actual = sha256_file(path)
     expected = (manifest or {}).get("files", {}).get(path.name)
@@ -253,10 +253,10 @@ def _read_manifest(path: Path, *, required: bool) -> dict[str, Any] | None:
 
 
 @cache
-def default_classifier() -> TrainedClassifier | None:
-    """The bundled classifier, or None when the package ships none."""
-    if not (model_dir() / MODEL_FILE).is_file():
-        return None
+def default_classifier() -> TrainedClassifier:
+    """The bundled classifier. Fails closed: a missing or altered model raises ModelError
+    instead of silently scoring with the lexicons alone (ask for that with use_classifier=False).
+    """
     return load_classifier()
 
 
