@@ -126,3 +126,25 @@ def test_custom_lexicon_entries_count(tmp_path):
     custom = clientlens.Analyzer(lexicon_files=[lexicon])
     report = custom.analyze("Chaque client est un dossier chaud qu'il faut boucler vite.")
     assert any(e.lemma == "dossier chaud" and e.counted for e in report.evidence)
+
+
+def test_sentences_and_evidence_carry_cue_times(analyzer):
+    """A sentence split across two cues is one sentence, timed from its first cue to its last."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "formats" / "teams.vtt"
+    report = analyzer.analyze_file(path, speaker="Marc Lefèvre")
+    merged = next(s for s in report.sentences if s.text.startswith("Chez nous"))
+    assert merged.text.endswith("un souci.")
+    assert (merged.t_start, merged.t_end) == (5.1, 13.02)
+    assert all(s.t_start is not None and s.t_start <= s.t_end for s in report.sentences)
+    for e in report.evidence:
+        sentence = report.sentences[e.sentence]
+        assert sentence.t_start <= e.t_start <= e.t_end <= sentence.t_end
+        assert report.text[e.start : e.end] == e.text
+
+
+def test_timestamped_text_turns_give_times(analyzer):
+    report = analyzer.analyze("[00:01:02] DG : Nos clients sont des partenaires et on les écoute vraiment.\n"
+                              "[00:02:00] Q : Merci.", speaker="DG")
+    assert report.sentences[0].t_start == 62.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -106,9 +106,12 @@ class Analyzer:
             raise InputError(f"analyze() takes a str, got {type(text).__name__}; use analyze_file for paths")
         return self.analyze_transcript(parse_text(text), speaker)
 
-    def analyze_file(self, path: str | Path, speaker: str | Sequence[str] | None = None) -> Report:
-        """Analyse a transcript file."""
-        return self.analyze_transcript(read_file(path), speaker)
+    def analyze_file(
+        self, path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None
+    ) -> Report:
+        """Analyse a transcript file (.txt, .md, .vtt, .srt, .docx, .json; `input_format` overrides
+        the extension)."""
+        return self.analyze_transcript(read_file(path, input_format), speaker)
 
     def analyze_transcript(
         self, transcript: Transcript, speaker: str | Sequence[str] | None = None
@@ -148,7 +151,7 @@ class Analyzer:
         for (t_index, offset, _), doc in zip(pieces, docs, strict=True):
             turn = transcript.turns[t_index]
             for sent in doc.sents:
-                parsed.units.append(_unit(doc, sent, offset, t_index, turn))
+                parsed.units.append(_unit(doc, sent, offset, t_index, turn, transcript))
             keys[t_index].update(k for t in doc for k in token_keys(t))
         parsed.turn_keys = [frozenset(k) for k in keys]
         return parsed
@@ -178,7 +181,9 @@ class Analyzer:
             for match in self.lexicon.match(doc):
                 number, unit = _unit_of(group, match)
                 earlier = _earlier_words(transcript, parsed, unit.turn, lookback)
-                out.append(self._hit(doc, match, number, unit, earlier, factor))
+                hit = self._hit(doc, match, number, unit, earlier, factor)
+                t_start, t_end = _times(transcript, unit.turn, hit.start, hit.end)
+                out.append(replace(hit, t_start=t_start, t_end=t_end))
         return out
 
     def _hit(
@@ -189,11 +194,11 @@ class Analyzer:
         if echoed:
             outcomes.append(echoed)
         s = unit.sentence
-        return self._evidence(doc, match, number, s.speaker, s.t_start, unit.offset, outcomes)
+        return self._evidence(doc, match, number, s.speaker, unit.offset, outcomes)
 
     def _evidence(
-        self, doc: Doc, match: Match, number: int, speaker: str | None, t_start: float | None,
-        offset: int, extra: Sequence[RuleOutcome],
+        self, doc: Doc, match: Match, number: int, speaker: str | None, offset: int,
+        extra: Sequence[RuleOutcome],
     ) -> Evidence:
         """Evidence of one lexicon match after the context rules."""
         multiplier, reason = combine([*evaluate(doc, match, self.cues), *extra])
@@ -212,7 +217,6 @@ class Analyzer:
             reason=reason,
             sentence=number,
             speaker=speaker,
-            t_start=t_start,
         )
 
     def _classify(self, units: list[_Unit], evidence: list[Evidence]) -> list[Sentence]:
@@ -244,7 +248,7 @@ class Analyzer:
                     weight=round(self.index_model.label_weights.get(label, 1.0) * s.scores[label], 4),
                     counted=True,
                     reason=None, sentence=number, speaker=s.speaker, source="classifier",
-                    t_start=s.t_start,
+                    t_start=s.t_start, t_end=s.t_end,
                 ))
         return out
 
@@ -341,15 +345,18 @@ class Analyzer:
 # ---------------------------------------------------------------------- helpers
 
 
-def _unit(doc: Doc, sent: Any, offset: int, t_index: int, turn: Turn) -> _Unit:
-    sentence = Sentence(
-        text=sent.text,
-        start=offset + sent.start_char,
-        end=offset + sent.end_char,
-        speaker=turn.speaker,
-        t_start=turn.t_start,
-        t_end=turn.t_end,
-    )
+def _times(transcript: Transcript, turn: int, start: int, end: int) -> tuple[float | None, float | None]:
+    """Times of a text span: from the cues of timed formats, else from the turn's timestamp."""
+    if transcript.cues:
+        return transcript.time_span(start, end)
+    t = transcript.turns[turn]
+    return t.t_start, t.t_end
+
+
+def _unit(doc: Doc, sent: Any, offset: int, t_index: int, turn: Turn, transcript: Transcript) -> _Unit:
+    start, end = offset + sent.start_char, offset + sent.end_char
+    t_start, t_end = _times(transcript, t_index, start, end)
+    sentence = Sentence(sent.text, start, end, turn.speaker, t_start=t_start, t_end=t_end)
     words = sum(1 for t in sent if t.is_alpha)
     return _Unit(sentence, doc, sent.start, sent.end, offset, t_index, words)
 
@@ -484,6 +491,9 @@ def analyze(text: str, speaker: str | Sequence[str] | None = None) -> Report:
     return default_analyzer().analyze(text, speaker)
 
 
-def analyze_file(path: str | Path, speaker: str | Sequence[str] | None = None) -> Report:
-    """Analyse a transcript file (UTF-8, UTF-16 or Windows-1252 text)."""
-    return default_analyzer().analyze_file(path, speaker)
+def analyze_file(
+    path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None
+) -> Report:
+    """Analyse a transcript file: .txt/.md (UTF-8, UTF-16 or Windows-1252), .vtt, .srt, .docx or
+    .json speech-to-text segments; `input_format` overrides the extension."""
+    return default_analyzer().analyze_file(path, speaker, input_format)

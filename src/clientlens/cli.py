@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from . import __version__
 from .errors import ClientlensError
+from .read import INPUT_FORMATS
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
@@ -25,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyze = sub.add_parser("analyze", help="score a transcript and print the report")
-    analyze.add_argument("path", help="transcript file (.txt or .md, UTF-8/UTF-16/Windows-1252)")
+    analyze.add_argument("path", help="transcript file: .txt, .md, .vtt, .srt, .docx or .json segments")
+    _add_input_format(analyze)
     analyze.add_argument("--speaker", action="append", metavar="NAME",
                          help="score only this speaker (repeatable; case, accents, role ignored)")
     analyze.add_argument("--format", choices=("text", "json"), default="text")
@@ -38,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.set_defaults(run=_analyze)
 
     speakers = sub.add_parser("speakers", help="list the speakers of a transcript")
-    speakers.add_argument("path")
+    speakers.add_argument("path", help="transcript file: .txt, .md, .vtt, .srt, .docx or .json segments")
+    _add_input_format(speakers)
     speakers.set_defaults(run=_speakers)
     train = sub.add_parser("train", help="retrain the sentence classifier from a corpus")
     train.add_argument("--corpus", help="annotated JSONL corpus (default: the bundled one)")
@@ -54,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     fit = sub.add_parser("fit-index", help="refit the index weights on the rated transcripts")
     fit.set_defaults(run=_fit_index)
     return parser
+
+
+def _add_input_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input-format", choices=INPUT_FORMATS, metavar="FORMAT",
+                        help=f"read the file as {', '.join(INPUT_FORMATS)} (default: from its extension)")
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -111,24 +119,29 @@ def _analyze(args: argparse.Namespace) -> int:
 
     analyzer = Analyzer(lexicon_files=args.lexicon, use_classifier=not args.lexicon_only,
                         go=args.go, walk_away=args.walk_away)
-    report = analyzer.analyze_file(args.path, speaker=args.speaker)
+    report = analyzer.analyze_file(args.path, speaker=args.speaker, input_format=args.input_format)
     print(report.to_json() if args.format == "json" else report.summary())
     return 0
 
 
 def _speakers(args: argparse.Namespace) -> int:
+    from .formats import speaker_stats
     from .read import read_file
 
-    transcript = read_file(args.path)
-    names = transcript.speakers
-    if not names:
+    stats = speaker_stats(read_file(args.path, args.input_format))
+    if not stats:
         print("no labelled speakers: the whole text is scored as one voice")
         return 0
-    for name in names:
-        turns = [t for t in transcript.turns if t.speaker == name]
-        words = sum(len(transcript.text[t.start:t.end].split()) for t in turns)
-        print(f"{name}\t{len(turns)} turns\t{words} words")
+    for s in stats:
+        spoken = f"\t{_clock(s.seconds)} speaking" if s.seconds is not None else ""
+        print(f"{s.name}\t{s.turns} turns\t{s.words} words{spoken}")
     return 0
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,9 @@
 """Read stage: bytes or text -> Transcript with speaker turns and character offsets.
 
-Offsets always index the *decoded* input (after BOM removal), so that
-``transcript.text[start:end]`` is exactly the quoted text.
+Offsets always index ``transcript.text``, so that ``transcript.text[start:end]`` is exactly
+the quoted text. For .txt/.md input that text is the *decoded* input (after BOM removal);
+for the timed formats (.vtt, .srt, .json, Teams .docx) it is the text clientlens builds from
+the cues, and for other .docx files the paragraphs joined with "\n" (see clientlens.formats).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Sequence
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 
 from .errors import InputError
@@ -19,6 +23,12 @@ from .types import Transcript, Turn
 
 #: Files larger than this are refused (documented in docs/schema.md).
 MAX_INPUT_BYTES = 20_000_000
+
+#: Input formats `read_file` accepts ("md" is read as "txt").
+INPUT_FORMATS = ("txt", "md", "vtt", "srt", "docx", "json")
+#: Format chosen from a file's extension; any other extension is read as plain text.
+EXTENSION_FORMATS = {".txt": "txt", ".md": "txt", ".vtt": "vtt", ".srt": "srt", ".docx": "docx", ".json": "json"}
+_FORMAT_MODULES = {"vtt": "vtt", "srt": "srt", "docx": "docx", "json": "json_segments"}
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -86,13 +96,33 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
-def read_file(path: str | Path) -> Transcript:
-    """Read a plain-text or Markdown transcript file.
+def read_file(path: str | Path, input_format: str | None = None) -> Transcript:
+    """Read a transcript file; its format comes from the extension unless `input_format` is given.
 
     Raises:
-        InputError: missing, unreadable, directory, empty, too large or binary file.
+        InputError: missing, unreadable, directory, empty, too large or binary file, unknown
+            format, or content that does not match the format (the message names both).
     """
     path = Path(path)
+    fmt = input_format_of(path, input_format)
+    data = _read_bytes(path)
+    try:
+        return read_bytes(data, fmt, source=str(path))
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+
+def input_format_of(path: Path, input_format: str | None = None) -> str:
+    """The format to read `path` in: `input_format` if given, else the one of its extension."""
+    if input_format is None:
+        return EXTENSION_FORMATS.get(path.suffix.lower(), "txt")
+    fmt = input_format.lower().lstrip(".")
+    if fmt not in INPUT_FORMATS:
+        raise InputError(f"unknown input format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
+    return "txt" if fmt == "md" else fmt
+
+
+def _read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise InputError(f"no such file: {path}")
     if path.is_dir():
@@ -101,14 +131,24 @@ def read_file(path: str | Path) -> Transcript:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
             raise InputError(f"{path} is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,}")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        text = decode(data)
-    except InputError as exc:
-        raise InputError(f"{path}: {exc}") from None
-    return parse_text(text, source=str(path))
+
+
+def read_bytes(data: bytes, input_format: str = "txt", source: str | None = None) -> Transcript:
+    """Read transcript bytes in one of INPUT_FORMATS (the format readers live in clientlens.formats)."""
+    fmt = "txt" if input_format == "md" else input_format
+    if fmt == "txt":
+        from .formats import decode_as
+
+        return parse_text(decode_as(data, "txt"), source=source)
+    if fmt not in _FORMAT_MODULES:
+        raise InputError(f"unknown input format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
+    reader: Callable[[bytes, str | None], Transcript] = import_module(
+        f"{__package__}.formats.{_FORMAT_MODULES[fmt]}"
+    ).read
+    return reader(data, source)
 
 
 def parse_text(text: str, source: str | None = None) -> Transcript:
@@ -125,7 +165,7 @@ def parse_text(text: str, source: str | None = None) -> Transcript:
     _add_turn(turns, text, None, 0, first, None)
     for i, match in enumerate(accepted):
         end = accepted[i + 1].start() if i + 1 < len(accepted) else len(text)
-        _add_turn(turns, text, _display_label(match), match.end(), end, _seconds(match["ts"]))
+        _add_turn(turns, text, _display_label(match), match.end(), end, clock_seconds(match["ts"]))
     if not turns:
         raise InputError("the input has speaker labels but no speech")
     return Transcript(text=text, turns=tuple(turns), source=source)
@@ -158,18 +198,35 @@ def _label_key(match: re.Match[str]) -> str:
 
 def _accepted_labels(matches: list[re.Match[str]]) -> set[str]:
     """Keep labels that are speakers, not headings such as « Attention : » or « Objectif : »."""
-    words = _label_words()
     counts = Counter(_label_key(m) for m in matches)
-    accepted: set[str] = set()
-    for m in matches:
-        key = _label_key(m)
-        if key in words["not_speakers"] or not _NOT_ONLY_DIGITS.search(key):
-            continue
-        repeated = counts[key] >= 2
-        person_like = len(m["name"].split()) >= 2 and all(w[:1].isupper() for w in m["name"].split())
-        if repeated or m["role"] or key in words["roles"] or person_like:
-            accepted.add(key)
-    return accepted
+    return {
+        _label_key(m) for m in matches if is_speaker_label(m["name"], counts[_label_key(m)], bool(m["role"]))
+    }
+
+
+def is_speaker_label(name: str, count: int = 1, role: bool = False) -> bool:
+    """Whether a label seen `count` times (with a role in parentheses or not) names a speaker.
+
+    A label is a speaker when it repeats, has a role, is a known role word (« DG ») or looks like a
+    person's name (2+ capitalised words); headings (« Objectif », « Attention ») and numbers never are.
+    """
+    words = _label_words()
+    key = normalize_name(name)
+    if key in words["not_speakers"] or not _NOT_ONLY_DIGITS.search(key):
+        return False
+    person_like = len(name.split()) >= 2 and all(w[:1].isupper() for w in name.split())
+    return count >= 2 or role or key in words["roles"] or person_like
+
+
+def find_labels(texts: Sequence[str]) -> list[tuple[str | None, int]]:
+    """For each text (a cue), the speaker label at its start and the offset where its speech begins.
+
+    Labels are the `Name :` labels of plain text, accepted with the same rules over all the texts
+    together; a text without an accepted label gives (None, 0).
+    """
+    matches = [_LABEL_LINE.match(t) for t in texts]
+    accepted = _accepted_labels([m for m in matches if m])
+    return [(_display_label(m), m.end()) if m and _label_key(m) in accepted else (None, 0) for m in matches]
 
 
 @cache
@@ -178,7 +235,8 @@ def _label_words() -> dict[str, frozenset[str]]:
     return {k: frozenset(normalize_name(w) for w in data[k]) for k in ("roles", "not_speakers")}
 
 
-def _seconds(stamp: str | None) -> float | None:
+def clock_seconds(stamp: str | None) -> float | None:
+    """Seconds of a clock time such as « 1:02 », « [00:01:02] » or « 00:00:03,120 »; None if empty."""
     if not stamp:
         return None
     parts = re.findall(r"\d+(?:[.,]\d+)?", stamp)
