@@ -133,7 +133,7 @@ class Analyzer:
         """
         inputs = []
         for doc in self.nlp.pipe(texts, batch_size=128):
-            hits = [self._evidence(doc, m, 0, None, None, 0, ()) for m in self.lexicon.match(doc)]
+            hits = [self._evidence(doc, m, 0, None, 0, ()) for m in self.lexicon.match(doc)]
             inputs.append(sentence_input(doc[:], hits))
         return inputs
 
