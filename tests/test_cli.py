@@ -38,7 +38,9 @@ def bad_inputs(tmp_path):
     binary.write_bytes(bytes(range(256)) * 4)
     english = tmp_path / "english.txt"
     english.write_text("We listen to our customers and we always call them back the same day.", "utf-8")
-    return {"missing": tmp_path / "nope.txt", "directory": tmp_path, "empty": empty,
+    no_transcripts = tmp_path / "empty_dir"  # a directory starts a batch; with nothing to read, one error
+    no_transcripts.mkdir()
+    return {"missing": tmp_path / "nope.txt", "directory": no_transcripts, "empty": empty,
             "binary": binary, "english": english}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clientlens.errors import InputError
-from clientlens.read import decode, normalize_name, parse_text, read_file
+from clientlens.read import decode, normalize_name, parse_text, read_bytes, read_file
 
 TEXT = "Intervieweuse : Bonjour.\nMarc Lefèvre (DG) : Nos clients sont exigeants, c'est très bien.\n"
 
@@ -114,3 +114,23 @@ def test_read_file_offsets_index_decoded_text(tmp_path):
     transcript = read_file(path)
     turn = transcript.turns[0]
     assert transcript.text[turn.start : turn.end] == "Les clients d’abord."
+
+
+@pytest.mark.parametrize(
+    "broken,fixed",
+    [
+        ("Les clients sont trÃ¨s exigeants.", "Les clients sont très exigeants."),
+        ("Ã‰coute et rÃ©activitÃ©, câ€™est tout.", "Écoute et réactivité, c’est tout."),
+    ],
+)
+def test_mojibake_is_repaired_and_reported(broken, fixed):
+    transcript = read_bytes(broken.encode("utf-8"), "txt")
+    assert transcript.text == fixed
+    assert any("repaired" in note for note in transcript.notes)
+
+
+@pytest.mark.parametrize("clean", ["Même un élève à Noël, œuvre — “ok” à 42 €.", "Ça va, Ãtre est un nom propre."])
+def test_correct_text_is_left_alone(clean):
+    transcript = read_bytes(clean.encode("utf-8"), "txt")
+    assert transcript.text == clean
+    assert transcript.notes == ()

@@ -188,3 +188,49 @@ def test_negation_inside_the_term_is_not_a_negation(tmp_path):
                         use_classifier=False)
     hit = only_hit(analyzer, "Ce client est jamais content, quoi qu'on fasse.", "jamais content")
     assert hit.counted, hit.reason
+
+
+@pytest.mark.parametrize(
+    "text,term",
+    [
+        ("Il faut plus d'agressivité\u00a0commerciale.", "agressivité commerciale"),
+        ("Nos ci\u200bbles, ce sont les retraités aisés.", "cible"),
+        ("La con\u00adquête de nouveaux clients passe avant tout.", "conquête"),
+        ("LA CONQUETE DE NOUVEAUX CLIENTS PASSE AVANT TOUT.", "conquête"),
+        ("Il faut plus d'agressivite commerciale.", "agressivité commerciale"),
+    ],
+    ids=["nbsp", "zero-width", "soft-hyphen", "upper-no-accent", "no-accent"],
+)
+def test_invisible_characters_and_missing_accents_do_not_hide_terms(rules_analyzer, text, term):
+    report = rules_analyzer.analyze(text)
+    hit = next(e for e in report.evidence if e.lemma == term)
+    assert hit.counted
+    assert report.text[hit.start : hit.end] == hit.text
+
+
+@pytest.mark.parametrize("text", ["Il a une cible\u00a0de température à tenir.", "Le com\u00adpte rendu est prêt."])
+def test_invisible_characters_do_not_create_false_hits(rules_analyzer, text):
+    assert not any(e.counted for e in rules_analyzer.analyze(text).evidence)
+
+
+@pytest.mark.parametrize(
+    "text,term",
+    [
+        ("Il faut plus d'agresivité commerciale.", "agressivité commerciale"),
+        ("Il faut plus d'agressivitée commerciale.", "agressivité commerciale"),
+    ],
+)
+def test_one_typo_in_a_long_word_is_caught(rules_analyzer, text, term):
+    assert any(e.lemma == term and e.counted for e in rules_analyzer.analyze(text).evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Il faut adresser le courrier au ministre.", "La couverture du gentiment humide chauffeur.",
+     "On commence par la détention des pièces."],
+)
+def test_real_words_are_never_taken_for_typos(analyzer, text):
+    """« adresser » is one edit from « agresser », « ministre » from « sinistre »: known lemmas stay."""
+    lexicon_hits = [e for e in analyzer.analyze(text).evidence if e.source == "lexicon"]
+    assert all(e.text.casefold().startswith(e.lemma.split()[0][:4].casefold()) for e in lexicon_hits), lexicon_hits
+    assert not {e.lemma for e in lexicon_hits} & {"agresser", "sinistre", "commerce", "rétention"}

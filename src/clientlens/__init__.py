@@ -5,6 +5,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .analysis import Analyzer, analyze, analyze_file
+from .batch import analyze_many
 from .classifier import load_classifier
 from .errors import (
     ClientlensError,
@@ -14,6 +15,7 @@ from .errors import (
     NotFrenchError,
     SpeakerNotFoundError,
 )
+from .frames import reports_frame
 from .report import Report
 
 
@@ -35,6 +37,8 @@ __all__ = [
     "__version__",
     "analyze",
     "analyze_file",
+    "analyze_many",
     "load_classifier",
+    "reports_frame",
     "train",
 ]

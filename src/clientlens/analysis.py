@@ -17,7 +17,7 @@ from . import __version__
 from .classifier import SentenceClassifier, SentenceInput, default_classifier, sentence_input
 from .errors import InputError, NotFrenchError, SpeakerNotFoundError
 from .language import DEFAULT_MODEL, UNUSED_COMPONENTS, load_nlp, segments
-from .lexicon import Lexicon, Match, fold, load_lexicon, token_keys
+from .lexicon import Lexicon, Match, fold, known_lemmas, load_lexicon, token_keys
 from .read import normalize_name, parse_text, read_file
 from .report import Report
 from .rules import RuleOutcome, combine, echo, echo_settings, evaluate, load_cues
@@ -97,6 +97,7 @@ class Analyzer:
         self.classifier = classifier if classifier or not use_classifier else default_classifier()
         self.index_model = (index_model or load_index_model()).with_thresholds(go, walk_away)
         self.cues = load_cues()
+        self.known_lemmas = known_lemmas(self.nlp)
 
     # ------------------------------------------------------------------ public verbs
 
@@ -126,6 +127,41 @@ class Analyzer:
         evidence += self._classifier_evidence(sentences)
         return self._report(transcript, parsed, sentences, evidence, keep, speaker)
 
+    def analyze_doc(self, doc: Doc, speaker: str | None = None) -> Report:
+        """Analyse a Doc parsed by the caller's French pipeline, as one plain text.
+
+        The Doc's own lemmas, POS, dependencies and sentences are used, so nothing is parsed
+        again (this is what the `clientlens` spaCy component calls). Speaker labels in the
+        text are not parsed: all of it is one turn, attributed to `speaker` when given.
+
+        Raises:
+            InputError: the Doc holds no text, or lacks lemmas, POS, dependencies or sentences.
+            NotFrenchError: the text does not look like French.
+        """
+        text = doc.text
+        if not text.strip():
+            raise InputError("the input is empty")
+        missing = [a for a in ("LEMMA", "POS", "DEP", "SENT_START") if not doc.has_annotation(a)]
+        if missing and not (missing == ["SENT_START"] and doc.has_annotation("DEP")):
+            raise InputError(
+                f"the Doc lacks {', '.join(m.lower() for m in missing)} annotations: clientlens needs a "
+                "pipeline with a morphologizer/tagger, a parser and a lemmatizer, such as fr_core_news_sm"
+            )
+        start = len(text) - len(text.lstrip())
+        transcript = Transcript(text=text, turns=(Turn(speaker, start, len(text.rstrip())),))
+        parsed = _Parsed(
+            units=[_unit(doc, s, 0, 0, transcript.turns[0], transcript) for s in doc.sents if s.text.strip()],
+            turn_keys=[frozenset(k for t in doc for k in token_keys(t))],
+        )
+        keep = list(range(len(parsed.units)))
+        self._check_french(parsed.units)
+        evidence = self._lexicon_evidence(transcript, parsed)
+        sentences = self._classify(parsed.units, evidence)
+        evidence += self._classifier_evidence(sentences)
+        report = self._report(transcript, parsed, sentences, evidence, keep, speaker)
+        provenance = {**report.provenance, "spacy_model": "the caller's pipeline", "disabled_components": []}
+        return replace(report, provenance=provenance)
+
     def sentence_inputs(self, texts: Sequence[str]) -> list[SentenceInput]:
         """Classifier inputs for stand-alone sentences (training and evaluation corpora).
 
@@ -133,7 +169,7 @@ class Analyzer:
         """
         inputs = []
         for doc in self.nlp.pipe(texts, batch_size=128):
-            hits = [self._evidence(doc, m, 0, None, 0, ()) for m in self.lexicon.match(doc)]
+            hits = [self._evidence(doc, m, 0, None, 0, ()) for m in self.lexicon.match(doc, self.known_lemmas)]
             inputs.append(sentence_input(doc[:], hits))
         return inputs
 
@@ -178,12 +214,13 @@ class Analyzer:
             by_doc.setdefault(id(unit.doc), []).append((number, unit))
         for group in by_doc.values():
             doc = group[0][1].doc
-            for match in self.lexicon.match(doc):
+            for match in self.lexicon.match(doc, self.known_lemmas):
                 number, unit = _unit_of(group, match)
                 earlier = _earlier_words(transcript, parsed, unit.turn, lookback)
                 hit = self._hit(doc, match, number, unit, earlier, factor)
                 t_start, t_end = _times(transcript, unit.turn, hit.start, hit.end)
-                out.append(replace(hit, t_start=t_start, t_end=t_end))
+                text = transcript.text[hit.start : hit.end]  # original characters (typographic spaces)
+                out.append(replace(hit, text=text, t_start=t_start, t_end=t_end))
         return out
 
     def _hit(
@@ -317,6 +354,7 @@ class Analyzer:
             )
         if self.classifier is None:
             out.append("lexicon-only mode: no sentence classifier was used")
+        out.extend(transcript.notes)
         if speaker is None and len(transcript.speakers) > 1:
             out.append(
                 "all speakers are scored together; pass speaker= (--speaker) to score the leader only"
@@ -356,7 +394,8 @@ def _times(transcript: Transcript, turn: int, start: int, end: int) -> tuple[flo
 def _unit(doc: Doc, sent: Any, offset: int, t_index: int, turn: Turn, transcript: Transcript) -> _Unit:
     start, end = offset + sent.start_char, offset + sent.end_char
     t_start, t_end = _times(transcript, t_index, start, end)
-    sentence = Sentence(sent.text, start, end, turn.speaker, t_start=t_start, t_end=t_end)
+    text = transcript.text[start:end]  # the original characters, not the parsed copy
+    sentence = Sentence(text, start, end, turn.speaker, t_start=t_start, t_end=t_end)
     words = sum(1 for t in sent if t.is_alpha)
     return _Unit(sentence, doc, sent.start, sent.end, offset, t_index, words)
 

@@ -25,18 +25,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"clientlens {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    analyze = sub.add_parser("analyze", help="score a transcript and print the report")
-    analyze.add_argument("path", help="transcript file: .txt, .md, .vtt, .srt, .docx or .json segments")
+    analyze = sub.add_parser("analyze", help="score a transcript and print the report, or a batch to JSONL")
+    analyze.add_argument("path", help="transcript file (.txt, .md, .vtt, .srt, .docx or .json segments), "
+                                      "or a directory or glob pattern of them (a batch: JSON lines)")
     _add_input_format(analyze)
     analyze.add_argument("--speaker", action="append", metavar="NAME",
                          help="score only this speaker (repeatable; case, accents, role ignored)")
-    analyze.add_argument("--format", choices=("text", "json"), default="text")
+    analyze.add_argument("--format", choices=("text", "json", "html"), default="text",
+                         help="html: a standalone page to open in a browser or send")
     analyze.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                          help="extra lexicon file (JSONL, see lexicons/README.md)")
     analyze.add_argument("--lexicon-only", action="store_true",
                          help="do not use the sentence classifier (the report says so)")
     analyze.add_argument("--go", type=float, help="index at or above which the verdict is go")
     analyze.add_argument("--walk-away", type=float, help="index below which the verdict is walk_away")
+    analyze.add_argument("--out", metavar="FILE.jsonl",
+                         help="append one JSON line per transcript to FILE, skipping sources already in it "
+                              "(resume); exit status 1 if a transcript failed")
+    analyze.add_argument("--jobs", type=int, default=1, metavar="N",
+                         help="worker processes for a batch (-1: all cores)")
     analyze.set_defaults(run=_analyze)
 
     speakers = sub.add_parser("speakers", help="list the speakers of a transcript")
@@ -116,12 +123,31 @@ def _fit_index(args: argparse.Namespace) -> int:
 
 def _analyze(args: argparse.Namespace) -> int:
     from .analysis import Analyzer
+    from .batch import is_batch_source
 
-    analyzer = Analyzer(lexicon_files=args.lexicon, use_classifier=not args.lexicon_only,
-                        go=args.go, walk_away=args.walk_away)
+    options = {"lexicon_files": args.lexicon, "use_classifier": not args.lexicon_only,
+               "go": args.go, "walk_away": args.walk_away}
+    if args.out or is_batch_source(args.path):
+        return _analyze_batch(args, options)
+    analyzer = Analyzer(**options)
     report = analyzer.analyze_file(args.path, speaker=args.speaker, input_format=args.input_format)
-    print(report.to_json() if args.format == "json" else report.summary())
+    if args.format == "html":
+        print(report.to_html(), end="")
+    else:
+        print(report.to_json() if args.format == "json" else report.summary())
     return 0
+
+
+def _analyze_batch(args: argparse.Namespace, options: dict) -> int:
+    """A directory, glob or --out: JSON lines as each transcript finishes, progress on stderr."""
+    from .batch import analyze_to_jsonl, expand_sources
+
+    done = analyze_to_jsonl(expand_sources(args.path), args.out or sys.stdout, speaker=args.speaker,
+                            n_jobs=args.jobs, input_format=args.input_format, **options)
+    where = f" to {args.out}" if args.out else ""
+    skipped = f"; {done.skipped} skipped (already there)" if done.skipped else ""
+    print(f"clientlens: {done.reports} analysed, {done.errors} failed{where}{skipped}", file=sys.stderr)
+    return 1 if done.errors else 0
 
 
 def _speakers(args: argparse.Namespace) -> int:

@@ -20,6 +20,9 @@ UNUSED_COMPONENTS: tuple[str, ...] = ("ner",)
 #: Texts are fed to spaCy in paragraphs: bounded memory, and batching through nlp.pipe.
 _PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*(?:\n[ \t]*\n|\n(?=[ \t]*[-•*])|$))", re.DOTALL)
 _MAX_SEGMENT_CHARS = 20_000
+#: Typographic spaces become plain spaces before parsing (same length, so offsets hold):
+#: the tokenizer would otherwise make « agressivité\u00a0commerciale » three tokens.
+_PLAIN_SPACES = str.maketrans(dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u2002\u2003", " "))
 
 
 @cache
@@ -31,6 +34,8 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
 def segments(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
     """Split text[start:end] into paragraphs, yielding (offset, paragraph) pairs.
 
+    Paragraphs come with typographic spaces made plain (same length: offsets still index `text`).
+
     Paragraphs longer than _MAX_SEGMENT_CHARS are cut at the last sentence end or newline
     before the limit so that no sentence straddles two segments when avoidable.
     """
@@ -38,12 +43,12 @@ def segments(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
         offset, chunk = match.start(), match.group()
         while len(chunk) > _MAX_SEGMENT_CHARS:
             cut = _cut_point(chunk)
-            yield offset, chunk[:cut]
+            yield offset, chunk[:cut].translate(_PLAIN_SPACES)
             rest = chunk[cut:]
             skipped = len(rest) - len(rest.lstrip())
             offset, chunk = offset + cut + skipped, rest.lstrip()
         if chunk:
-            yield offset, chunk
+            yield offset, chunk.translate(_PLAIN_SPACES)
 
 
 def _cut_point(chunk: str) -> int:

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import spacy
+from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 
@@ -90,9 +91,10 @@ class Match:
 
 @cache
 def fold(text: str) -> str:
-    """Lower-case and strip accents and typographic apostrophes: the matching key."""
+    """The matching key: lower case, no accents, plain apostrophes, and no invisible format
+    characters (zero-width spaces, soft hyphens), which must not hide a term."""
     text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
 
 
 def term_words(term: str) -> Words:
@@ -119,6 +121,8 @@ class Lexicon:
         self._by_first: dict[str, list[LexiconEntry]] = {}
         for entry in self.entries:
             self._by_first.setdefault(entry.words[0], []).append(entry)
+        self._vocabulary = frozenset(w for e in self.entries for w in e.words)
+        self._variants = _deletion_index(w for w in self._vocabulary if len(w) >= MIN_FUZZY_LENGTH)
         self.sha256 = _entries_hash(self.entries)
 
     def __len__(self) -> int:
@@ -128,13 +132,13 @@ class Lexicon:
         """The family record of `name`."""
         return self.families[name]
 
-    def match(self, doc: Doc) -> list[Match]:
+    def match(self, doc: Doc, known: frozenset[str] = frozenset()) -> list[Match]:
         """All entry occurrences in `doc`, longest first where they overlap.
 
         Entries whose part of speech does not fit are kept (rules.other_sense shows them as
         not counted) but lose against a fitting entry on the same tokens.
         """
-        keys = [token_keys(t) for t in doc]
+        keys = [self._spelling_fixed(t, token_keys(t), known) for t in doc]
         found: list[Match] = []
         for i, (lemma, form) in enumerate(keys):
             for first in (lemma,) if lemma == form else (lemma, form):  # ordered: deterministic
@@ -143,6 +147,60 @@ class Lexicon:
                     if end:
                         found.append(Match(entry, i, end))
         return _longest_first(found, doc)
+
+
+    def _spelling_fixed(self, token: Token, keys: tuple[str, str], known: frozenset[str]) -> tuple[str, str]:
+        """Replace the form key of a long unknown word by the lexicon word one edit away
+        (« agresivité » -> « agressivite »), when exactly one such word exists. Only words that
+        are no known French lemma (`known`) and that the lemmatizer left unchanged are
+        tried: « adresser » or « commence » is no typo of « agresser » or « commerce »."""
+        lemma, form = keys
+        if len(form) < MIN_FUZZY_LENGTH or lemma != form or form in self._vocabulary:
+            return keys
+        if token.lemma_.lower() in known:
+            return keys
+        candidates = {w for d in _deletions(form) for w in self._variants.get(d, ())}
+        candidates = {w for w in candidates if _one_edit(form, w)}
+        return (lemma, candidates.pop()) if len(candidates) == 1 else keys
+
+
+@cache
+def known_lemmas(nlp: Language) -> frozenset[str]:
+    """Lower-case lemmas the French lemmatizer knows (its `lemma_index` tables): real words,
+    which the lexicon's typo tolerance must never rewrite. Built once per pipeline, unfolded
+    so that building it stays cheap (tokens are checked on their lower-case lemma)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index", {})
+    return frozenset(word for words in index.values() for word in words)
+
+
+#: Words at least this long may carry one typo and still match (shorter words would match
+#: too many ordinary words: « cibles » is one edit from « câbles »).
+MIN_FUZZY_LENGTH = 8
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every string made by deleting one of its characters (SymSpell index keys)."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _deletion_index(words: Iterable[str]) -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for word in words:
+        for key in _deletions(word):
+            index.setdefault(key, set()).add(word)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance of exactly one (insertion, deletion or substitution)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def match_words(keys: Sequence[tuple[str, str]], start: int, words: Words) -> int:

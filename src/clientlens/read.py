@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
 from importlib import import_module
 from pathlib import Path
@@ -37,6 +38,10 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
+
+# A UTF-8 lead byte (Ã, Â, Å…) read as Windows-1252, followed by continuation bytes.
+_MOJIBAKE = re.compile("[\u00c2-\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                       "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,2}")
 
 _TIMESTAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—][ \t]*)?)"
 # A label: 1-6 name-like words, optional "(role)", then a colon (French or English spacing).
@@ -67,12 +72,32 @@ def decode(data: bytes) -> str:
     if b"\x00" in data:
         raise InputError("the input looks binary (NUL bytes), not a text transcript")
     try:
-        return data.decode("utf-8")
+        return repair_mojibake(data.decode("utf-8"))[0]
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     if text.count("\ufffd") > max(3, len(text) // 100):
         raise InputError("the input is neither UTF-8, UTF-16 nor Windows-1252 text")
     return text
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """Undo UTF-8 read as Windows-1252 (« Ã© » for « é »), sequence by sequence.
+
+    Returns the repaired text and the number of sequences repaired. A sequence is replaced
+    only when it re-decodes as UTF-8, so genuine « Ã » (rare in French) is left alone.
+    """
+    count = 0
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal count
+        try:
+            fixed = match.group().encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            return match.group()
+        count += 1
+        return fixed
+
+    return _MOJIBAKE.sub(fix, text), count
 
 
 def _strict(data: bytes, codec: str) -> str:
@@ -138,6 +163,16 @@ def _read_bytes(path: Path) -> bytes:
 
 def read_bytes(data: bytes, input_format: str = "txt", source: str | None = None) -> Transcript:
     """Read transcript bytes in one of INPUT_FORMATS (the format readers live in clientlens.formats)."""
+    transcript = _read_format(data, input_format, source)
+    if b"\xc3\x83" in data or b"\xc3\x82" in data or b"\xc3\xa2\xe2\x82\xac" in data:
+        repaired = repair_mojibake(data.decode("utf-8", errors="ignore"))[1]
+        if repaired:
+            note = f"repaired {repaired} mis-encoded character sequence(s) (« Ã© » for « é »)"
+            transcript = replace(transcript, notes=(*transcript.notes, note))
+    return transcript
+
+
+def _read_format(data: bytes, input_format: str, source: str | None) -> Transcript:
     fmt = "txt" if input_format == "md" else input_format
     if fmt == "txt":
         from .formats import decode_as

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .types import Component, Evidence, Sentence, SpeakerSummary, as_plain
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_VERSION = "1.0"
 
@@ -94,6 +98,30 @@ class Report:
         if self.warnings:
             lines += ["", "Warnings:", *(f"  - {w}" for w in self.warnings)]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Jupyter display: gauge, verdict, component bars and the highlighted transcript."""
+        from .render import report_fragment
+
+        return report_fragment(self)
+
+    def to_html(self, path: str | Path | None = None) -> str:
+        """The report as a standalone HTML page (no script, no network); also written to `path` if given."""
+        from .render import write_page
+
+        return write_page(self, path)
+
+    def evidence_frame(self) -> pd.DataFrame:
+        """One row per piece of evidence (needs pandas: pip install clientlens[pandas])."""
+        from .frames import evidence_frame
+
+        return evidence_frame(self)
+
+    def sentences_frame(self) -> pd.DataFrame:
+        """One row per sentence, one column per label score (needs pandas)."""
+        from .frames import sentences_frame
+
+        return sentences_frame(self)
 
     def _quote(self, e: Evidence, width: int = 160) -> str:
         text = e.text if e.source == "classifier" or not self.sentences else self.sentences[e.sentence].text

@@ -35,6 +35,7 @@ class Transcript:
     source: str | None = None
     format: str = "txt"
     cues: tuple[CueSpan, ...] = ()
+    notes: tuple[str, ...] = ()  # what reading changed or noticed (e.g. mojibake repaired)
 
     def time_span(self, start: int, end: int) -> tuple[float | None, float | None]:
         """Start time of the cue containing `start`, end time of the cue containing `end - 1`.

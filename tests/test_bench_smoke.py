@@ -1,0 +1,71 @@
+"""Smoke test of bench/run.py: cheap, machine-independent ratios instead of absolute times.
+
+Catches a change that makes the analysis slower than the bare spaCy pipeline it wraps, or
+superlinear in the length of the text (a quadratic step, a model reloaded per call).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from clientlens.analysis import Analyzer
+from clientlens.read import parse_text
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while it executes
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def corpus() -> ModuleType:
+    """bench/corpus.py."""
+    return _load("clientlens_bench_corpus", BENCH / "corpus.py")
+
+
+@pytest.fixture(scope="module")
+def bench(corpus: ModuleType) -> ModuleType:
+    """bench/run.py, which imports bench/corpus.py as `corpus` (its own folder when run as a script)."""
+    sys.modules["corpus"] = corpus
+    try:
+        return _load("clientlens_bench_run", BENCH / "run.py")
+    finally:
+        del sys.modules["corpus"]
+
+
+def test_meeting_has_the_length_and_a_consistent_cast(corpus: ModuleType) -> None:
+    text = corpus.meeting(9_000)
+    assert 9_000 <= corpus.words(text) < 9_500
+    assert set(parse_text(text).speakers) == {corpus.CHAIR, *corpus.PARTICIPANTS}
+
+
+def test_analysis_is_not_slower_than_the_full_spacy_pipeline(analyzer: Analyzer, bench: ModuleType) -> None:
+    text = bench.meeting(2_000)
+    nlp = bench.full_pipeline()
+    clientlens_s, spacy_s = bench.interleaved_best(
+        [lambda: bench.analysis_seconds(analyzer, [text]), lambda: bench.pipeline_seconds(nlp, [text])], repeats=4
+    )
+    # Measured ×1.2-1.4 here; 0.8 leaves room for a busy CI runner and still fails on a model
+    # reloaded per call or a quadratic step, which cost many times more.
+    assert spacy_s / clientlens_s >= 0.8, f"clientlens {clientlens_s:.2f} s, full spaCy pipeline {spacy_s:.2f} s"
+
+
+def test_four_times_longer_text_costs_less_than_six_times(analyzer: Analyzer, bench: ModuleType) -> None:
+    short, long = bench.meeting(1_500), bench.meeting(6_000)
+    short_s, long_s = bench.interleaved_best(
+        [lambda: bench.analysis_seconds(analyzer, [short]), lambda: bench.analysis_seconds(analyzer, [long])],
+        repeats=4,
+    )
+    words_ratio = bench.words(long) / bench.words(short)
+    assert long_s < 6 * short_s * words_ratio / 4, f"{long_s:.2f} s vs {short_s:.2f} s for ×{words_ratio:.2f} words"

@@ -1,0 +1,41 @@
+"""Every notebook in notebooks/ runs top to bottom in a fresh python3 kernel without an error."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+import clientlens
+
+NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+
+
+def test_there_is_a_notebook():
+    assert NOTEBOOKS, "notebooks/ has no .ipynb"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs(path, tmp_path):
+    """The kernel is ipykernel's python3 of this environment, started in a scratch folder.
+
+    It imports the clientlens these tests import (PYTHONPATH gets its folder), so a source
+    checkout runs its own code, not another installed copy.
+    """
+    nb = nbformat.read(path, as_version=4)
+    package_parent = str(Path(clientlens.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (package_parent, os.environ.get("PYTHONPATH", "")) if p)}
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute(env=env)  # raises CellExecutionError, naming the cell, if one fails
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors
+    html = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if "text/html" in o.get("data", {})]
+    assert any('class="clientlens"' in o["data"]["text/html"] for o in html), "no report was displayed"
