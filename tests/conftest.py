@@ -1,8 +1,11 @@
-"""Shared fixtures: the real French pipeline is loaded once per session."""
+"""Shared fixtures: the real French pipeline is loaded once per session; no network for the whole suite."""
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -30,3 +33,93 @@ def rules_analyzer() -> Analyzer:
 def example():
     """Path of a bundled example transcript."""
     return example_path
+
+
+# ---------------------------------------------------------------------- no network (issue 7)
+
+
+class NetworkBlockedError(OSError):
+    """Raised by the test suite's guard when code tries to reach a non-loopback address."""
+
+
+#: Every blocked attempt of the session, reported at the end (a swallowed OSError still shows).
+BLOCKED: list[str] = []
+_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", socket.gethostname().lower()}
+
+
+def _is_loopback_host(host: object) -> bool:
+    """True for loopback addresses and local names; False for anything that would leave the machine."""
+    if host is None or host == "":
+        return True  # getaddrinfo(None, port): the wildcard address of a server, nothing is looked up
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    name = host.strip("[]").split("%")[0].lower()
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return name in _LOCAL_NAMES or name.endswith(".localhost")
+    return address.is_loopback or address.is_unspecified
+
+
+def _refuse(what: str, target: object) -> NoReturn:
+    message = (f"network access blocked by tests/conftest.py: {what} {target!r} "
+               "(clientlens must work offline; only loopback is allowed in tests)")
+    BLOCKED.append(message)
+    raise NetworkBlockedError(message)
+
+
+def _checked_address(sock: socket.socket, address: object, what: str) -> None:
+    inet = sock.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple)
+    if inet and not _is_loopback_host(address[0]):
+        _refuse(what, address)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_network():
+    """For the whole suite: connections to non-loopback addresses (and DNS look-ups of other names)
+    raise NetworkBlockedError at once. Loopback stays open for the Dask LocalCluster test and the
+    headless browser (which runs in its own process anyway)."""
+    real = {name: getattr(socket.socket, name) for name in ("connect", "connect_ex", "sendto")}
+    real_getaddrinfo = socket.getaddrinfo
+
+    def connect(self, address):
+        _checked_address(self, address, "connect")
+        return real["connect"](self, address)
+
+    def connect_ex(self, address):
+        _checked_address(self, address, "connect_ex")
+        return real["connect_ex"](self, address)
+
+    def sendto(self, data, *args):
+        _checked_address(self, args[-1], "sendto")
+        return real["sendto"](self, data, *args)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if not _is_loopback_host(host):
+            _refuse("getaddrinfo", host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect, socket.socket.connect_ex, socket.socket.sendto = connect, connect_ex, sendto
+    socket.getaddrinfo = getaddrinfo
+    try:
+        yield
+    finally:
+        for name, method in real.items():
+            setattr(socket.socket, name, method)
+        socket.getaddrinfo = real_getaddrinfo
+
+
+def pytest_sessionfinish(session):
+    """An attempt some library caught and went on from still fails the run."""
+    if BLOCKED and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List the blocked attempts."""
+    if BLOCKED:
+        terminalreporter.section("network access blocked")
+        for message in BLOCKED:
+            terminalreporter.line(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -9,57 +10,38 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
-from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
 from spacy.tokens import Doc
 
 from . import __version__
 from .classifier import SentenceClassifier, SentenceInput, default_classifier, sentence_input
-from .errors import InputError, NotFrenchError, SpeakerNotFoundError
-from .language import DEFAULT_MODEL, UNUSED_COMPONENTS, load_nlp, segments
-from .lexicon import Lexicon, Match, fold, known_lemmas, load_lexicon, token_keys
+from .errors import InputError, SpeakerNotFoundError
+from .evidence import EvidenceFinder, classifier_evidence
+from .language import DEFAULT_MODEL, UNUSED_COMPONENTS, LanguageTally, load_nlp
+from .lexicon import Lexicon, fold, known_lemmas, load_lexicon
 from .read import normalize_name, parse_text, read_file
+from .redact import redact_report
 from .report import Report
-from .rules import RuleOutcome, combine, echo, echo_settings, evaluate, load_cues
-from .scoring import (
-    IndexModel,
-    Signal,
-    Totals,
-    component_points,
-    index_from_totals,
-    interval,
-    load_index_model,
-    rate,
-    verdict,
-)
-from .taxonomy import COMPONENT_BY_LABEL, COMPONENTS
-from .types import Component, Evidence, Sentence, SpeakerSummary, Transcript, Turn
+from .rules import echo_settings, load_cues
+from .scoring import IndexModel, Score, load_index_model, verdict
+from .types import Evidence, Sentence, SpeakerSummary, Transcript, Turn
+from .units import ParsedDoc, doc_keys, parse_transcript, parsed_doc
 
-#: Below this share of French function words (with more English ones) the text is not French.
-MIN_FRENCH_STOPWORD_SHARE = 0.2
-MIN_WORDS_FOR_LANGUAGE_CHECK = 12
 #: Fragments shorter than this (« Bon. », « Voilà. ») get scores but no label: the corpus
 #: has no sentence under five words, so the classifier has never seen one.
 MIN_CLASSIFIED_WORDS = 4
+#: Sentences classified at once: bounds the feature matrices of very long transcripts.
+CLASSIFY_BATCH = 2000
 
 
 @dataclass
-class _Unit:
-    """One parsed sentence with its turn, for evidence collection."""
+class _Collected:
+    """What the analysis keeps of a transcript once its Docs are gone: one entry per sentence."""
 
-    sentence: Sentence
-    doc: Doc
-    sent_start: int
-    sent_end: int
-    offset: int
-    turn: int
-    words: int
-
-
-@dataclass
-class _Parsed:
-    units: list[_Unit] = field(default_factory=list)
-    turn_keys: list[frozenset[str]] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    turns: list[int] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)
+    inputs: list[SentenceInput] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 class Analyzer:
@@ -96,36 +78,36 @@ class Analyzer:
         self.lexicon_files = [str(p) for p in lexicon_files]
         self.classifier = classifier if classifier or not use_classifier else default_classifier()
         self.index_model = (index_model or load_index_model()).with_thresholds(go, walk_away)
-        self.cues = load_cues()
-        self.known_lemmas = known_lemmas(self.nlp)
+        self.finder = EvidenceFinder(self.lexicon, known_lemmas(self.nlp), load_cues(), *echo_settings())
 
     # ------------------------------------------------------------------ public verbs
 
-    def analyze(self, text: str, speaker: str | Sequence[str] | None = None) -> Report:
-        """Analyse a text (plain or speaker-labelled)."""
+    def analyze(self, text: str, speaker: str | Sequence[str] | None = None, *, redact: bool = False) -> Report:
+        """Analyse a text (plain or speaker-labelled); `redact` pseudonymises names (see redact.py)."""
         if not isinstance(text, str):
             raise InputError(f"analyze() takes a str, got {type(text).__name__}; use analyze_file for paths")
-        return self.analyze_transcript(parse_text(text), speaker)
+        return self.analyze_transcript(parse_text(text), speaker, redact=redact)
 
     def analyze_file(
-        self, path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None
+        self, path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None,
+        *, redact: bool = False,
     ) -> Report:
         """Analyse a transcript file (.txt, .md, .vtt, .srt, .docx, .json; `input_format` overrides
         the extension)."""
-        return self.analyze_transcript(read_file(path, input_format), speaker)
+        return self.analyze_transcript(read_file(path, input_format), speaker, redact=redact)
 
     def analyze_transcript(
-        self, transcript: Transcript, speaker: str | Sequence[str] | None = None
+        self, transcript: Transcript, speaker: str | Sequence[str] | None = None, *, redact: bool = False
     ) -> Report:
-        """Analyse an already read Transcript."""
+        """Analyse an already read Transcript.
+
+        Docs are parsed and mined one paragraph at a time and then dropped, so memory grows
+        with the number of sentences, not with spaCy's per-token data.
+        """
         scored = resolve_speakers(transcript, speaker)
-        parsed = self._parse(transcript)
-        keep = [i for i, u in enumerate(parsed.units) if _turn_speaker(transcript, u.turn) in scored]
-        self._check_french([parsed.units[i] for i in keep])
-        evidence = self._lexicon_evidence(transcript, parsed)
-        sentences = self._classify(parsed.units, evidence)
-        evidence += self._classifier_evidence(sentences)
-        return self._report(transcript, parsed, sentences, evidence, keep, speaker)
+        collected = self._collect(transcript, parse_transcript(self.nlp, transcript), scored)
+        report = self._report(transcript, collected, scored, speaker)
+        return redact_report(report, transcript) if redact else report
 
     def analyze_doc(self, doc: Doc, speaker: str | None = None) -> Report:
         """Analyse a Doc parsed by the caller's French pipeline, as one plain text.
@@ -149,16 +131,8 @@ class Analyzer:
             )
         start = len(text) - len(text.lstrip())
         transcript = Transcript(text=text, turns=(Turn(speaker, start, len(text.rstrip())),))
-        parsed = _Parsed(
-            units=[_unit(doc, s, 0, 0, transcript.turns[0], transcript) for s in doc.sents if s.text.strip()],
-            turn_keys=[frozenset(k for t in doc for k in token_keys(t))],
-        )
-        keep = list(range(len(parsed.units)))
-        self._check_french(parsed.units)
-        evidence = self._lexicon_evidence(transcript, parsed)
-        sentences = self._classify(parsed.units, evidence)
-        evidence += self._classifier_evidence(sentences)
-        report = self._report(transcript, parsed, sentences, evidence, keep, speaker)
+        collected = self._collect(transcript, [parsed_doc(doc, 0, 0, transcript)], {speaker})
+        report = self._report(transcript, collected, {speaker}, speaker)
         provenance = {**report.provenance, "spacy_model": "the caller's pipeline", "disabled_components": []}
         return replace(report, provenance=provenance)
 
@@ -167,156 +141,65 @@ class Analyzer:
 
         Each text is one unit, even when spaCy splits it in two, as its label covers it all.
         """
-        inputs = []
-        for doc in self.nlp.pipe(texts, batch_size=128):
-            hits = [self._evidence(doc, m, 0, None, 0, ()) for m in self.lexicon.match(doc, self.known_lemmas)]
-            inputs.append(sentence_input(doc[:], hits))
-        return inputs
+        return [sentence_input(doc[:], self.finder.in_doc(doc)) for doc in self.nlp.pipe(texts, batch_size=128)]
 
-    # ------------------------------------------------------------------ parsing
+    # ------------------------------------------------------------------ stages
 
-    def _parse(self, transcript: Transcript) -> _Parsed:
-        pieces = [
-            (t_index, offset, chunk)
-            for t_index, turn in enumerate(transcript.turns)
-            for offset, chunk in segments(transcript.text, turn.start, turn.end)
-        ]
-        docs = self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=64)
-        parsed = _Parsed(turn_keys=[frozenset() for _ in transcript.turns])
-        keys: list[set[str]] = [set() for _ in transcript.turns]
-        for (t_index, offset, _), doc in zip(pieces, docs, strict=True):
-            turn = transcript.turns[t_index]
-            for sent in doc.sents:
-                parsed.units.append(_unit(doc, sent, offset, t_index, turn, transcript))
-            keys[t_index].update(k for t in doc for k in token_keys(t))
-        parsed.turn_keys = [frozenset(k) for k in keys]
-        return parsed
-
-    def _check_french(self, units: list[_Unit]) -> None:
-        words = [fold(t.text) for u in units for t in u.doc[u.sent_start : u.sent_end] if t.is_alpha]
-        if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
-            return
-        fr = sum(w in FR_STOP_WORDS for w in words) / len(words)
-        en = sum(w in EN_STOP_WORDS for w in words) / len(words)
-        if fr < MIN_FRENCH_STOPWORD_SHARE and en > fr:
-            raise NotFrenchError(
-                f"the text does not look like French ({fr:.0%} French function words, "
-                f"{en:.0%} English ones); clientlens analyses French speech only"
-            )
-
-    # ------------------------------------------------------------------ evidence
-
-    def _lexicon_evidence(self, transcript: Transcript, parsed: _Parsed) -> list[Evidence]:
-        lookback, factor = echo_settings()
-        out: list[Evidence] = []
-        by_doc: dict[int, list[tuple[int, _Unit]]] = {}
-        for number, unit in enumerate(parsed.units):
-            by_doc.setdefault(id(unit.doc), []).append((number, unit))
-        for group in by_doc.values():
-            doc = group[0][1].doc
-            for match in self.lexicon.match(doc, self.known_lemmas):
-                number, unit = _unit_of(group, match)
-                earlier = _earlier_words(transcript, parsed, unit.turn, lookback)
-                hit = self._hit(doc, match, number, unit, earlier, factor)
-                t_start, t_end = _times(transcript, unit.turn, hit.start, hit.end)
-                text = transcript.text[hit.start : hit.end]  # original characters (typographic spaces)
-                out.append(replace(hit, text=text, t_start=t_start, t_end=t_end))
+    def _collect(
+        self, transcript: Transcript, parsed_docs: Iterable[ParsedDoc], scored: set[str | None]
+    ) -> _Collected:
+        """Sentences, classifier inputs and lexicon evidence, one parsed Doc at a time."""
+        out = _Collected()
+        tally = LanguageTally()
+        recent = _RecentWords(transcript, self.finder.echo_lookback)
+        for parsed in parsed_docs:
+            per_unit = self.finder.in_parsed(parsed, len(out.sentences), transcript, recent.before(parsed.turn))
+            for unit, hits in zip(parsed.units, per_unit, strict=True):
+                if unit.sentence.speaker in scored:
+                    tally.add(fold(t.text) for t in unit.span if t.is_alpha)
+                out.sentences.append(unit.sentence)
+                out.turns.append(unit.turn)
+                out.words.append(unit.words)
+                out.inputs.append(sentence_input(unit.span, hits))
+                out.evidence.extend(hits)
+            recent.add(parsed)
+        tally.check()
         return out
 
-    def _hit(
-        self, doc: Doc, match: Match, number: int, unit: _Unit, earlier: frozenset[str], factor: float
-    ) -> Evidence:
-        outcomes = []
-        echoed = echo(match.entry, earlier, factor)
-        if echoed:
-            outcomes.append(echoed)
-        s = unit.sentence
-        return self._evidence(doc, match, number, s.speaker, unit.offset, outcomes)
-
-    def _evidence(
-        self, doc: Doc, match: Match, number: int, speaker: str | None, offset: int,
-        extra: Sequence[RuleOutcome],
-    ) -> Evidence:
-        """Evidence of one lexicon match after the context rules."""
-        multiplier, reason = combine([*evaluate(doc, match, self.cues), *extra])
-        span = doc[match.start : match.end]
-        family = self.lexicon.family(match.entry.family)
-        return Evidence(
-            text=span.text,
-            start=offset + span.start_char,
-            end=offset + span.end_char,
-            family=family.name,
-            polarity=family.polarity.value,
-            component=family.component,
-            lemma=match.entry.term,
-            weight=round(match.entry.weight * multiplier, 4),
-            counted=multiplier > 0,
-            reason=reason,
-            sentence=number,
-            speaker=speaker,
-        )
-
-    def _classify(self, units: list[_Unit], evidence: list[Evidence]) -> list[Sentence]:
-        sentences = [u.sentence for u in units]
+    def _classify(self, collected: _Collected) -> list[Sentence]:
+        sentences = collected.sentences
         if self.classifier is None or not sentences:
             return sentences
-        per_unit: list[list[Evidence]] = [[] for _ in units]
-        for e in evidence:
-            per_unit[e.sentence].append(e)
-        inputs = [
-            sentence_input(u.doc[u.sent_start : u.sent_end], hits)
-            for u, hits in zip(units, per_unit, strict=True)
+        predictions = [
+            p for i in range(0, len(sentences), CLASSIFY_BATCH)
+            for p in self.classifier.predict(collected.inputs[i : i + CLASSIFY_BATCH])
         ]
-        predictions = self.classifier.predict(inputs)
         return [
-            Sentence(**{**s.__dict__, "labels": tuple(labels) if u.words >= MIN_CLASSIFIED_WORDS else (),
-                        "scores": scores})
-            for s, u, (labels, scores) in zip(sentences, units, predictions, strict=True)
+            replace(s, labels=tuple(labels) if words >= MIN_CLASSIFIED_WORDS else (), scores=scores)
+            for s, words, (labels, scores) in zip(sentences, collected.words, predictions, strict=True)
         ]
-
-    def _classifier_evidence(self, sentences: list[Sentence]) -> list[Evidence]:
-        out = []
-        for number, s in enumerate(sentences):
-            for label in s.labels:
-                spec = COMPONENT_BY_LABEL[label]
-                out.append(Evidence(
-                    text=s.text, start=s.start, end=s.end, family=label,
-                    polarity=spec.polarity.value, component=spec.name, lemma=None,
-                    weight=round(self.index_model.label_weights.get(label, 1.0) * s.scores[label], 4),
-                    counted=True,
-                    reason=None, sentence=number, speaker=s.speaker, source="classifier",
-                    t_start=s.t_start, t_end=s.t_end,
-                ))
-        return out
-
-    # ------------------------------------------------------------------ scoring
 
     def _report(
-        self,
-        transcript: Transcript,
-        parsed: _Parsed,
-        sentences: list[Sentence],
-        evidence: list[Evidence],
-        keep: list[int],
+        self, transcript: Transcript, collected: _Collected, scored: set[str | None],
         speaker: str | Sequence[str] | None,
     ) -> Report:
+        sentences = self._classify(collected)
+        evidence = collected.evidence + classifier_evidence(sentences, self.index_model.label_weights)
+        keep = [i for i, s in enumerate(sentences) if s.speaker in scored]
         renumber = {old: new for new, old in enumerate(keep)}
-        mine = [
-            Evidence(**{**e.__dict__, "sentence": renumber[e.sentence]})
-            for e in evidence if e.sentence in renumber
-        ]
-        words = sum(parsed.units[i].words for i in keep)
-        score = _Score.of(mine, words, self.index_model)
-        mine = _with_impacts(mine, score, self.index_model)
+        mine = [replace(e, sentence=renumber[e.sentence]) for e in evidence if e.sentence in renumber]
+        words = sum(collected.words[i] for i in keep)
+        score = Score.of(mine, words, self.index_model)
+        mine = score.with_impacts(mine, self.index_model)
         mine.sort(key=lambda e: (e.start, e.end, e.source))
         return Report(
             index=score.index,
             interval=score.interval,
             verdict=verdict(score.index, self.index_model),
-            components=_components(score.per_component, words, self.index_model),
+            components=score.components(self.index_model),
             evidence=tuple(mine),
             sentences=tuple(sentences[i] for i in keep),
-            speakers=tuple(self._speakers(transcript, parsed, evidence, keep)),
+            speakers=tuple(self._speakers(transcript, sentences, collected.words, evidence, scored)),
             warnings=tuple(self._warnings(words, transcript, speaker)),
             provenance=self._provenance(speaker),
             words=words,
@@ -325,21 +208,25 @@ class Analyzer:
         )
 
     def _speakers(
-        self, transcript: Transcript, parsed: _Parsed, evidence: list[Evidence], keep: list[int]
+        self, transcript: Transcript, sentences: list[Sentence], words: list[int], evidence: list[Evidence],
+        scored: set[str | None],
     ) -> list[SpeakerSummary]:
-        scored_units = set(keep)
+        by_speaker: dict[str | None, list[Evidence]] = defaultdict(list)
+        for e in evidence:
+            by_speaker[sentences[e.sentence].speaker].append(e)
+        spoken: dict[str | None, int] = defaultdict(int)
+        for s, w in zip(sentences, words, strict=True):
+            spoken[s.speaker] += w
+        total = sum(words) or 1
         out = []
-        total = sum(u.words for u in parsed.units) or 1
         for name in transcript.speakers:
-            units = {i for i, u in enumerate(parsed.units) if _turn_speaker(transcript, u.turn) == name}
-            words = sum(parsed.units[i].words for i in units)
-            score = _Score.of([e for e in evidence if e.sentence in units], words, self.index_model)
+            score = Score.of(by_speaker[name], spoken[name], self.index_model)
             out.append(SpeakerSummary(
-                name=name, words=words, share=round(words / total, 4),
+                name=name, words=spoken[name], share=round(spoken[name] / total, 4),
                 index=round(score.index, 2),
                 interval=(round(score.interval[0], 2), round(score.interval[1], 2)),
                 verdict=verdict(score.index, self.index_model),
-                scored=bool(units & scored_units),
+                scored=name in scored and any(s.speaker == name for s in sentences),
             ))
         return out
 
@@ -380,101 +267,30 @@ class Analyzer:
         }
 
 
-# ---------------------------------------------------------------------- helpers
+class _RecentWords:
+    """Words of the last turns, for the echo rule: only `lookback` turns are kept."""
 
+    def __init__(self, transcript: Transcript, lookback: int) -> None:
+        self.transcript = transcript
+        self.lookback = lookback
+        self.keys: dict[int, set[str]] = {}
 
-def _times(transcript: Transcript, turn: int, start: int, end: int) -> tuple[float | None, float | None]:
-    """Times of a text span: from the cues of timed formats, else from the turn's timestamp."""
-    if transcript.cues:
-        return transcript.time_span(start, end)
-    t = transcript.turns[turn]
-    return t.t_start, t.t_end
+    def add(self, parsed: ParsedDoc) -> None:
+        self.keys.setdefault(parsed.turn, set()).update(doc_keys(parsed.doc))
+        for old in [t for t in self.keys if t < parsed.turn - self.lookback]:
+            del self.keys[old]
 
-
-def _unit(doc: Doc, sent: Any, offset: int, t_index: int, turn: Turn, transcript: Transcript) -> _Unit:
-    start, end = offset + sent.start_char, offset + sent.end_char
-    t_start, t_end = _times(transcript, t_index, start, end)
-    text = transcript.text[start:end]  # the original characters, not the parsed copy
-    sentence = Sentence(text, start, end, turn.speaker, t_start=t_start, t_end=t_end)
-    words = sum(1 for t in sent if t.is_alpha)
-    return _Unit(sentence, doc, sent.start, sent.end, offset, t_index, words)
-
-
-def _unit_of(group: list[tuple[int, _Unit]], match: Match) -> tuple[int, _Unit]:
-    for number, unit in group:
-        if unit.sent_start <= match.start < unit.sent_end:
-            return number, unit
-    raise AssertionError("a match outside every sentence of its doc")
-
-
-def _earlier_words(transcript: Transcript, parsed: _Parsed, turn: int, lookback: int) -> frozenset[str]:
-    """Words of the last `lookback` turns by other speakers (for the echo rule)."""
-    me = transcript.turns[turn].speaker
-    if me is None:
-        return frozenset()
-    words: set[str] = set()
-    for earlier in range(max(0, turn - lookback), turn):
-        if transcript.turns[earlier].speaker not in (me, None):
-            words |= parsed.turn_keys[earlier]
-    return frozenset(words)
-
-
-def _turn_speaker(transcript: Transcript, turn: int) -> str | None:
-    return transcript.turns[turn].speaker
-
-
-def _signals(evidence: Iterable[Evidence]) -> list[Signal]:
-    return [Signal(e.component, e.sentence, e.weight) for e in evidence if e.counted]
-
-
-@dataclass(frozen=True)
-class _Score:
-    """Index, interval and component totals of one set of evidence."""
-
-    totals: Totals
-    per_component: dict[str, float]
-    words: int
-    index: float
-    interval: tuple[float, float]
-
-    @classmethod
-    def of(cls, evidence: list[Evidence], words: int, model: IndexModel) -> _Score:
-        totals = Totals.from_signals(_signals(evidence))
-        per_component = totals.per_component(model.sentence_cap)
-        index = index_from_totals(per_component, words, model)
-        bounds = _ordered(interval(per_component, words, model), index)
-        return cls(totals, per_component, words, index, bounds)
-
-
-def _with_impacts(evidence: list[Evidence], score: _Score, model: IndexModel) -> list[Evidence]:
-    """Each counted piece's impact: the index with it minus the index without it."""
-    out = []
-    for e in evidence:
-        impact = 0.0
-        if e.counted:
-            drop = Signal(e.component, e.sentence, e.weight)
-            without = score.totals.without(score.per_component, model.sentence_cap, drop)
-            impact = score.index - index_from_totals(without, score.words, model)
-        out.append(Evidence(**{**e.__dict__, "impact": round(impact, 3)}))
-    return out
-
-
-def _components(per_component: dict[str, float], words: int, model: IndexModel) -> dict[str, Component]:
-    points = component_points(per_component, words, model)
-    return {
-        c.name: Component(
-            score=round(rate(per_component[c.name], words, model), 3),
-            weight=model.weights[c.name],
-            count=round(per_component[c.name], 3),
-            points=round(points[c.name], 3),
-        )
-        for c in COMPONENTS
-    }
-
-
-def _ordered(bounds: tuple[float, float], index: float) -> tuple[float, float]:
-    lo, hi = bounds
-    return min(lo, index), max(hi, index)
+    def before(self, turn: int) -> frozenset[str]:
+        """Words other speakers said in the `lookback` turns before `turn`."""
+        turns = self.transcript.turns
+        me = turns[turn].speaker
+        if me is None:
+            return frozenset()
+        words: set[str] = set()
+        for earlier in range(max(0, turn - self.lookback), turn):
+            if turns[earlier].speaker not in (me, None):
+                words |= self.keys.get(earlier, set())
+        return frozenset(words)
 
 
 def _as_list(speaker: str | Sequence[str] | None) -> list[str] | None:
@@ -514,25 +330,28 @@ def default_analyzer() -> Analyzer:
     return Analyzer()
 
 
-def analyze(text: str, speaker: str | Sequence[str] | None = None) -> Report:
+def analyze(text: str, speaker: str | Sequence[str] | None = None, *, redact: bool = False) -> Report:
     """Analyse French text (plain or speaker-labelled) and return its Report.
 
     Args:
         text: the transcript text.
         speaker: a speaker name or list of names to score (case, accents and a role in
             parentheses are ignored); None scores all speech.
+        redact: replace person and speaker names by pseudonyms ([PERSONNE_1], [ORATEUR_1])
+            in every output, for reports that leave your machine.
 
     Example:
         >>> report = analyze("DG : Nos clients ne sont pas des cibles, ce sont des partenaires.")
         >>> 0 <= report.index <= 100
         True
     """
-    return default_analyzer().analyze(text, speaker)
+    return default_analyzer().analyze(text, speaker, redact=redact)
 
 
 def analyze_file(
-    path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None
+    path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None,
+    *, redact: bool = False,
 ) -> Report:
     """Analyse a transcript file: .txt/.md (UTF-8, UTF-16 or Windows-1252), .vtt, .srt, .docx or
-    .json speech-to-text segments; `input_format` overrides the extension."""
-    return default_analyzer().analyze_file(path, speaker, input_format)
+    .json speech-to-text segments; `input_format` overrides the extension; `redact` as in analyze."""
+    return default_analyzer().analyze_file(path, speaker, input_format, redact=redact)

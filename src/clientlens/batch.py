@@ -23,7 +23,7 @@ from joblib import Parallel, delayed, effective_n_jobs
 from tqdm.auto import tqdm
 
 from .analysis import Analyzer, default_analyzer
-from .errors import InputError
+from .errors import ClientlensError, InputError, excerpt
 from .read import EXTENSION_FORMATS
 from .report import Report
 
@@ -85,25 +85,34 @@ def worker_analyzer(options: dict[str, Any]) -> Analyzer:
 
 
 def _analyze_chunk(
-    chunk: list[tuple[int, Item]], speaker: Speaker, input_format: str | None, options: dict[str, Any]
+    chunk: list[tuple[int, Item]], speaker: Speaker, input_format: str | None, options: dict[str, Any],
+    redact: bool = False,
 ) -> list[tuple[int, Report | tuple[str, str]]]:
     """Analyse a chunk; a failing item gives (error_type, message), bad options fail the chunk."""
     analyzer = worker_analyzer(options)
     out: list[tuple[int, Report | tuple[str, str]]] = []
     for index, item in chunk:
         try:
-            out.append((index, _analyze_item(analyzer, item, speaker, input_format)))
+            out.append((index, _analyze_item(analyzer, item, speaker, input_format, redact)))
         except Exception as exc:  # one bad transcript must not stop the batch
-            out.append((index, (type(exc).__name__, str(exc))))
+            out.append((index, (type(exc).__name__, _message(exc))))
     return out
 
 
-def _analyze_item(analyzer: Analyzer, item: Item, speaker: Speaker, input_format: str | None) -> Report:
+def _message(exc: Exception) -> str:
+    """A clientlens error's message (written to be safe); any other error's as a short excerpt,
+    since it may quote the transcript."""
+    return str(exc) if isinstance(exc, ClientlensError) else excerpt(str(exc))
+
+
+def _analyze_item(
+    analyzer: Analyzer, item: Item, speaker: Speaker, input_format: str | None, redact: bool
+) -> Report:
     if isinstance(item, Path) or _looks_like_path(item):
-        return analyzer.analyze_file(item, speaker, input_format)
+        return analyzer.analyze_file(item, speaker, input_format, redact=redact)
     if not isinstance(item, str):
         raise InputError(f"expected a text or a path, got {type(item).__name__}")
-    return analyzer.analyze(item, speaker)
+    return analyzer.analyze(item, speaker, redact=redact)
 
 
 def _looks_like_path(item: object) -> bool:
@@ -124,6 +133,7 @@ def iter_analyze(
     batch_size: int | None = None,
     progress: bool = True,
     input_format: str | None = None,
+    redact: bool = False,
     **analyzer_options: Any,
 ) -> Iterator[tuple[int, Report | BatchError]]:
     """Yield (position in `items`, result) as chunks finish, in completion order.
@@ -137,7 +147,7 @@ def iter_analyze(
     size = batch_size or _auto_batch_size(len(items), n_jobs)
     numbered = list(enumerate(items))
     chunks = [numbered[i : i + size] for i in range(0, len(numbered), size)]
-    tasks = (delayed(_analyze_chunk)(c, speaker, input_format, analyzer_options) for c in chunks)
+    tasks = (delayed(_analyze_chunk)(c, speaker, input_format, analyzer_options, redact) for c in chunks)
     with tqdm(total=len(items), disable=not progress, unit="transcript", file=sys.stderr) as bar:
         for done in _parallel(n_jobs)(tasks):
             for index, result in done:
@@ -153,6 +163,7 @@ def analyze_many(
     batch_size: int | None = None,
     progress: bool = True,
     input_format: str | None = None,
+    redact: bool = False,
     **analyzer_options: Any,
 ) -> list[Report | BatchError]:
     """Analyse many texts or transcript files, in parallel, results in input order.
@@ -169,6 +180,7 @@ def analyze_many(
         batch_size: items per task; by default about four tasks per worker, at most 16 items.
         progress: show a tqdm progress bar on stderr.
         input_format: format of every path item, overriding its extension.
+        redact: pseudonymise person and speaker names in every report (as `analyze`).
         **analyzer_options: keyword arguments of `Analyzer` (lexicon_files, use_classifier, go,
             walk_away, ...); each worker process builds one Analyzer with them and reuses it.
 
@@ -181,7 +193,7 @@ def analyze_many(
     results: list[Report | BatchError | None] = [None] * len(items)
     for index, result in iter_analyze(
         items, speaker=speaker, n_jobs=n_jobs, batch_size=batch_size, progress=progress,
-        input_format=input_format, **analyzer_options,
+        input_format=input_format, redact=redact, **analyzer_options,
     ):
         results[index] = result
     return results  # type: ignore[return-value]  # every slot is filled
@@ -196,6 +208,7 @@ def analyze_to_jsonl(
     batch_size: int | None = None,
     progress: bool = True,
     input_format: str | None = None,
+    redact: bool = False,
     **analyzer_options: Any,
 ) -> RunSummary:
     """Append one JSON line per transcript to `out` as each finishes; resumable.
@@ -211,10 +224,11 @@ def analyze_to_jsonl(
         done = _done_sources(out)
         todo = [p for p in paths if _key(p) not in done and _key(p) != _key(out)]
         with out.open("a", encoding="utf-8") as stream:
-            summary = _write(todo, stream, speaker, n_jobs, batch_size, progress, input_format, analyzer_options)
+            summary = _write(todo, stream, speaker, n_jobs, batch_size, progress, input_format, redact,
+                             analyzer_options)
     else:
         todo = list(paths)
-        summary = _write(todo, out, speaker, n_jobs, batch_size, progress, input_format, analyzer_options)
+        summary = _write(todo, out, speaker, n_jobs, batch_size, progress, input_format, redact, analyzer_options)
     return RunSummary(summary.reports, summary.errors, len(paths) - len(todo))
 
 
@@ -305,12 +319,12 @@ def _done_sources(out: Path) -> set[str]:
 
 def _write(
     paths: list[str | Path], stream: IO[str], speaker: Speaker, n_jobs: int | None, batch_size: int | None,
-    progress: bool, input_format: str | None, options: dict[str, Any],
+    progress: bool, input_format: str | None, redact: bool, options: dict[str, Any],
 ) -> RunSummary:
     counts = {"reports": 0, "errors": 0}
     for index, result in iter_analyze(
         [Path(p) for p in paths], speaker=speaker, n_jobs=n_jobs, batch_size=batch_size, progress=progress,
-        input_format=input_format, **options,
+        input_format=input_format, redact=redact, **options,
     ):
         line: dict[str, Any] = {"source": str(paths[index])}
         if isinstance(result, Report):

@@ -110,7 +110,7 @@ def build_features(char_ngrams: tuple[int, int] = (2, 5), min_df: int = 2) -> Fe
 
 
 class SentenceModel(ClassifierMixin, BaseEstimator):
-    """One calibrated logistic regression per label over shared features.
+    """One sigmoid-calibrated logistic regression per label over shared features.
 
     Args:
         C: inverse regularisation strength of each logistic regression.
@@ -132,7 +132,10 @@ class SentenceModel(ClassifierMixin, BaseEstimator):
         matrix = self.features_.fit_transform(X)
         base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000,
                                   solver="liblinear")
-        calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_folds)
+        # One logistic regression fitted on all the data, its sigmoid fitted on cross-validated
+        # scores (ensemble=False): as well calibrated as averaging one model per fold, and a
+        # third of the prediction cost and model size.
+        calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_folds, ensemble=False)
         self.classifier_ = OneVsRestClassifier(calibrated).fit(matrix, Y)
         self.labels_ = tuple(self.labels)
         self.thresholds_ = np.full(len(self.labels_), 0.5)

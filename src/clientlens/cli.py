@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from . import __version__
-from .errors import ClientlensError
+from .errors import ClientlensError, excerpt
 from .read import INPUT_FORMATS
 
 EXIT_USAGE = 2
@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--out", metavar="FILE.jsonl",
                          help="append one JSON line per transcript to FILE, skipping sources already in it "
                               "(resume); exit status 1 if a transcript failed")
+    analyze.add_argument("--redact", action="store_true",
+                         help="replace person and speaker names by pseudonyms ([PERSONNE_1], [ORATEUR_1]) "
+                              "in every output, for reports that leave your machine")
     analyze.add_argument("--jobs", type=int, default=1, metavar="N",
                          help="worker processes for a batch (-1: all cores)")
     analyze.set_defaults(run=_analyze)
@@ -130,7 +133,8 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.out or is_batch_source(args.path):
         return _analyze_batch(args, options)
     analyzer = Analyzer(**options)
-    report = analyzer.analyze_file(args.path, speaker=args.speaker, input_format=args.input_format)
+    report = analyzer.analyze_file(args.path, speaker=args.speaker, input_format=args.input_format,
+                                   redact=args.redact)
     if args.format == "html":
         print(report.to_html(), end="")
     else:
@@ -143,7 +147,8 @@ def _analyze_batch(args: argparse.Namespace, options: dict) -> int:
     from .batch import analyze_to_jsonl, expand_sources
 
     done = analyze_to_jsonl(expand_sources(args.path), args.out or sys.stdout, speaker=args.speaker,
-                            n_jobs=args.jobs, input_format=args.input_format, **options)
+                            n_jobs=args.jobs, input_format=args.input_format, redact=args.redact,
+                            **options)
     where = f" to {args.out}" if args.out else ""
     skipped = f"; {done.skipped} skipped (already there)" if done.skipped else ""
     print(f"clientlens: {done.reports} analysed, {done.errors} failed{where}{skipped}", file=sys.stderr)
@@ -185,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for a CLI user
         if os.environ.get("CLIENTLENS_DEBUG"):
             raise
-        print(f"clientlens: internal error: {type(exc).__name__}: {exc} "
+        # the message of an unexpected exception may quote the transcript: a short excerpt only
+        print(f"clientlens: internal error: {type(exc).__name__}: {excerpt(str(exc))} "
               "(set CLIENTLENS_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_INTERNAL
 

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 
-from .errors import LexiconError
+from .errors import LexiconError, excerpt
 from .resources import lexicon_dir
 from .taxonomy import COMPONENT_BY_NAME, Polarity
 
@@ -342,7 +342,7 @@ def parse_entry(row: object, where: str, families: dict[str, Family]) -> Lexicon
     if missing:
         raise LexiconError(f"{where}: missing field(s) {sorted(missing)}")
     if unknown:
-        raise LexiconError(f"{where}: unknown field(s) {sorted(unknown)}")
+        raise LexiconError(f"{where}: unknown field(s) {', '.join(excerpt(k) for k in sorted(unknown)[:5])}")
     family = _check_family(row, where, families)
     return LexiconEntry(
         term=row["term"],
@@ -359,14 +359,15 @@ def parse_entry(row: object, where: str, families: dict[str, Family]) -> Lexicon
 
 
 def _check_family(row: dict, where: str, families: dict[str, Family]) -> Family:
-    family = families.get(row["family"])
+    family = families.get(row["family"]) if isinstance(row["family"], str) else None
     if family is None:
         raise LexiconError(
-            f"{where}: field 'family': unknown family {row['family']!r} (known: {', '.join(sorted(families))})"
+            f"{where}: field 'family': unknown family {excerpt(row['family'])} (known: {', '.join(sorted(families))})"
         )
     if row["polarity"] != family.polarity:
         raise LexiconError(
-            f"{where}: field 'polarity': {row['polarity']!r} but family {family.name!r} is {family.polarity.value}"
+            f"{where}: field 'polarity': {excerpt(row['polarity'])} "
+            f"but family {family.name!r} is {family.polarity.value}"
         )
     return family
 
@@ -388,13 +389,21 @@ def _check_weight(weight: object, where: str) -> float:
 def _check_pos(pos: object, where: str) -> frozenset[str] | None:
     if pos is None:
         return None
-    if not isinstance(pos, list) or not pos or not set(pos) <= UPOS:
-        raise LexiconError(f"{where}: field 'pos' must be null or a list of UPOS tags, got {pos!r}")
+    if not isinstance(pos, list) or not pos or not all(isinstance(p, str) and p in UPOS for p in pos):
+        raise LexiconError(f"{where}: field 'pos' must be null or a list of UPOS tags, got {_pos_excerpt(pos)}")
     return frozenset(pos)
 
 
+def _pos_excerpt(pos: object) -> str:
+    """The offending tags of a 'pos' list (each as a short excerpt), or what the value is instead."""
+    if isinstance(pos, list) and pos:
+        bad = [p for p in pos if p not in UPOS]
+        return ", ".join(excerpt(p) for p in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+    return excerpt(pos)
+
+
 def _check_requires(requires: object, where: str) -> str | None:
-    if requires is not None and requires not in REQUIREMENTS:
+    if requires is not None and (not isinstance(requires, str) or requires not in REQUIREMENTS):
         raise LexiconError(f"{where}: field 'requires' must be null or one of {sorted(REQUIREMENTS)}")
     return requires  # type: ignore[return-value]
 

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import import_module
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, excerpt
 from .resources import lexicon_dir
 from .types import Transcript, Turn
 
@@ -143,7 +143,7 @@ def input_format_of(path: Path, input_format: str | None = None) -> str:
         return EXTENSION_FORMATS.get(path.suffix.lower(), "txt")
     fmt = input_format.lower().lstrip(".")
     if fmt not in INPUT_FORMATS:
-        raise InputError(f"unknown input format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
+        raise InputError(f"unknown input format {excerpt(input_format)}; choose from {', '.join(INPUT_FORMATS)}")
     return "txt" if fmt == "md" else fmt
 
 
@@ -179,7 +179,7 @@ def _read_format(data: bytes, input_format: str, source: str | None) -> Transcri
 
         return parse_text(decode_as(data, "txt"), source=source)
     if fmt not in _FORMAT_MODULES:
-        raise InputError(f"unknown input format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
+        raise InputError(f"unknown input format {excerpt(input_format)}; choose from {', '.join(INPUT_FORMATS)}")
     reader: Callable[[bytes, str | None], Transcript] = import_module(
         f"{__package__}.formats.{_FORMAT_MODULES[fmt]}"
     ).read

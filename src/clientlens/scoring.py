@@ -1,6 +1,6 @@
 """Scoring stage: component totals -> respect-for-customer index, interval and verdict.
 
-Pure functions over numbers (no spaCy): the formula is documented in docs/index.md.
+Pure functions over numbers and evidence records (no spaCy): the formula is documented in docs/index.md.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from scipy.stats import chi2
 
 from .errors import ModelError
 from .resources import model_dir
-from .taxonomy import COMPONENT_BY_NAME, COMPONENT_NAMES, Polarity
+from .taxonomy import COMPONENT_BY_NAME, COMPONENT_NAMES, COMPONENTS, Polarity
+from .types import Component, Evidence
 
 INDEX_FILE = "index.json"
 _TINY_COUNT = 1e-6
@@ -179,3 +180,56 @@ def component_points(totals: Mapping[str, float], words: int, model: IndexModel)
     return {
         name: full - index_from_totals({**totals, name: 0.0}, words, model) for name in totals
     }
+
+
+# --------------------------------------------------------------------------- evidence -> score
+
+
+def signals(evidence: Iterable[Evidence]) -> list[Signal]:
+    """The counted evidence as signals."""
+    return [Signal(e.component, e.sentence, e.weight) for e in evidence if e.counted]
+
+
+@dataclass(frozen=True)
+class Score:
+    """Index, interval and component totals of one set of evidence."""
+
+    totals: Totals
+    per_component: dict[str, float]
+    words: int
+    index: float
+    interval: tuple[float, float]
+
+    @classmethod
+    def of(cls, evidence: Iterable[Evidence], words: int, model: IndexModel) -> Score:
+        """Score the counted evidence of `words` words of speech."""
+        totals = Totals.from_signals(signals(evidence))
+        per_component = totals.per_component(model.sentence_cap)
+        index = index_from_totals(per_component, words, model)
+        lo, hi = interval(per_component, words, model)
+        return cls(totals, per_component, words, index, (min(lo, index), max(hi, index)))
+
+    def with_impacts(self, evidence: Iterable[Evidence], model: IndexModel) -> list[Evidence]:
+        """Each counted piece's impact: the index with it minus the index without it."""
+        out = []
+        for e in evidence:
+            impact = 0.0
+            if e.counted:
+                drop = Signal(e.component, e.sentence, e.weight)
+                without = self.totals.without(self.per_component, model.sentence_cap, drop)
+                impact = self.index - index_from_totals(without, self.words, model)
+            out.append(replace(e, impact=round(impact, 3)))
+        return out
+
+    def components(self, model: IndexModel) -> dict[str, Component]:
+        """The report's component table: rate, weight, count and index points of each."""
+        points = component_points(self.per_component, self.words, model)
+        return {
+            c.name: Component(
+                score=round(rate(self.per_component[c.name], self.words, model), 3),
+                weight=model.weights[c.name],
+                count=round(self.per_component[c.name], 3),
+                points=round(points[c.name], 3),
+            )
+            for c in COMPONENTS
+        }

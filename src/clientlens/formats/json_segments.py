@@ -13,7 +13,7 @@ import json
 import math
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, excerpt
 from ..types import Transcript
 from . import EXPECTED, Cue, build_transcript, decode_as, mismatch
 
@@ -38,6 +38,8 @@ def parse(text: str, source: str | None = None) -> Transcript:
         raise InputError(f"expected {EXPECTED['json']}, found invalid JSON ({exc.msg} at {where})") from None
     except RecursionError:
         raise InputError("the JSON is nested too deeply to be a segment list") from None
+    except ValueError:  # e.g. an integer longer than Python's int_max_str_digits
+        raise InputError(f"expected {EXPECTED['json']}, found invalid JSON (a value Python cannot read)") from None
     return build_transcript([_cue(i, seg) for i, seg in enumerate(_segments(data))], source, "json")
 
 
@@ -45,8 +47,9 @@ def _segments(data: Any) -> list[Any]:
     """The segment list of a list or of an object with a 'segments' list."""
     if isinstance(data, dict):
         if not isinstance(data.get("segments"), list):
-            keys = ", ".join(repr(k) for k in sorted(data)[:8])
-            found = f"an object with keys {keys}" if keys else "an empty object"
+            keys = ", ".join(excerpt(k) for k in sorted(data)[:8])  # keys can be speech: excerpts only
+            more = f" and {len(data) - 8} more" if len(data) > 8 else ""
+            found = f"an object with keys {keys}{more}" if keys else "an empty object"
             raise InputError(f"expected a JSON list of segments or an object with a 'segments' list, found {found}")
         data = data["segments"]
     if not isinstance(data, list):
@@ -64,7 +67,7 @@ def _cue(index: int, segment: Any) -> Cue:
         raise InputError(f"segment {index} has no 'text' string")
     speaker = segment.get("speaker")
     if speaker is not None and not isinstance(speaker, str | int):
-        raise InputError(f"segment {index}: 'speaker' must be a string, found {speaker!r}")
+        raise InputError(f"segment {index}: 'speaker' must be a string, found {excerpt(speaker)}")
     label = str(speaker).strip() if speaker is not None else None
     return Cue(label or None, text, _seconds(segment, "start", index), _seconds(segment, "end", index))
 
@@ -72,5 +75,5 @@ def _cue(index: int, segment: Any) -> Cue:
 def _seconds(segment: dict[str, Any], key: str, index: int) -> float:
     value = segment.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-        raise InputError(f"segment {index}: {key!r} must be a number of seconds, found {value!r}")
+        raise InputError(f"segment {index}: {key!r} must be a number of seconds, found {excerpt(value)}")
     return float(value)

@@ -12,7 +12,7 @@ import html
 import io
 import re
 
-from ..errors import InputError
+from ..errors import InputError, excerpt
 from ..types import Transcript
 from . import Cue, build_transcript, decode_as, label_cues, mismatch
 
@@ -40,7 +40,7 @@ def parse(text: str, source: str | None = None) -> Transcript:
     try:
         captions = webvtt.from_buffer(io.StringIO(body), format="srt").captions
     except (MalformedFileError, MalformedCaptionError) as exc:
-        raise InputError(f"malformed SubRip: {exc}") from None
+        raise InputError(f"malformed SubRip: {excerpt(str(exc))}") from None  # webvtt quotes cue text
     cues = [
         Cue(None, _plain(c.raw_text), c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000)
         for c in captions

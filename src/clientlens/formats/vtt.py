@@ -14,7 +14,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from ..errors import InputError
+from ..errors import InputError, excerpt
 from ..types import Transcript
 from . import Cue, build_transcript, decode_as, label_cues, mismatch
 
@@ -45,7 +45,7 @@ def parse(text: str, source: str | None = None) -> Transcript:
     try:
         captions = webvtt.from_string(body).captions
     except (MalformedFileError, MalformedCaptionError, ValueError) as exc:
-        raise InputError(f"malformed WebVTT: {exc}") from None
+        raise InputError(f"malformed WebVTT: {excerpt(str(exc))}") from None  # webvtt quotes cue text
     if not captions:
         raise InputError("the WebVTT file has no cue (no 'HH:MM:SS.mmm --> HH:MM:SS.mmm' line)")
     cues = [cue for caption in captions for cue in _cues(caption)]

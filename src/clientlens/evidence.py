@@ -1,0 +1,101 @@
+"""Evidence: lexicon hits judged by the context rules, and classifier labels, as Evidence records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc
+
+from .lexicon import Lexicon, Match
+from .rules import Cues, RuleOutcome, combine, echo, evaluate
+from .taxonomy import COMPONENT_BY_LABEL
+from .types import Evidence, Sentence, Transcript
+from .units import ParsedDoc, Unit, times
+
+
+@dataclass(frozen=True)
+class EvidenceFinder:
+    """Finds lexicon evidence in parsed Docs: matching, then every context rule.
+
+    Args:
+        lexicon: the entries to match.
+        known: lemmas the typo tolerance must never rewrite (lexicon.known_lemmas).
+        cues: the context rules' word lists.
+        echo_lookback, echo_factor: the echo rule's settings (rules.echo_settings).
+    """
+
+    lexicon: Lexicon
+    known: frozenset[str]
+    cues: Cues
+    echo_lookback: int
+    echo_factor: float
+
+    def in_parsed(
+        self, parsed: ParsedDoc, first_number: int, transcript: Transcript, earlier: frozenset[str]
+    ) -> list[list[Evidence]]:
+        """Evidence per unit of a parsed paragraph; unit k is sentence `first_number + k`.
+
+        `earlier` holds the words other speakers used in the turns just before (echo rule).
+        """
+        per_unit: list[list[Evidence]] = [[] for _ in parsed.units]
+        for match in self.lexicon.match(parsed.doc, self.known):
+            k = _unit_index(parsed.units, match)
+            unit = parsed.units[k]
+            echoed = echo(match.entry, earlier, self.echo_factor)
+            hit = self.of_match(parsed.doc, match, first_number + k, unit.sentence.speaker, parsed.offset,
+                                [echoed] if echoed else [])
+            t_start, t_end = times(transcript, unit.turn, hit.start, hit.end)
+            text = transcript.text[hit.start : hit.end]  # original characters (typographic spaces)
+            per_unit[k].append(replace(hit, text=text, t_start=t_start, t_end=t_end))
+        return per_unit
+
+    def in_doc(self, doc: Doc) -> list[Evidence]:
+        """Evidence of a stand-alone Doc (a corpus sentence), offsets relative to it."""
+        return [self.of_match(doc, m, 0, None, 0, ()) for m in self.lexicon.match(doc, self.known)]
+
+    def of_match(
+        self, doc: Doc, match: Match, number: int, speaker: str | None, offset: int,
+        extra: Sequence[RuleOutcome],
+    ) -> Evidence:
+        """Evidence of one lexicon match after the context rules."""
+        multiplier, reason = combine([*evaluate(doc, match, self.cues), *extra])
+        span = doc[match.start : match.end]
+        family = self.lexicon.family(match.entry.family)
+        return Evidence(
+            text=span.text,
+            start=offset + span.start_char,
+            end=offset + span.end_char,
+            family=family.name,
+            polarity=family.polarity.value,
+            component=family.component,
+            lemma=match.entry.term,
+            weight=round(match.entry.weight * multiplier, 4),
+            counted=multiplier > 0,
+            reason=reason,
+            sentence=number,
+            speaker=speaker,
+        )
+
+
+def _unit_index(units: Sequence[Unit], match: Match) -> int:
+    for k, unit in enumerate(units):
+        if unit.span.start <= match.start < unit.span.end:
+            return k
+    raise AssertionError("a match outside every sentence of its doc")
+
+
+def classifier_evidence(sentences: Sequence[Sentence], label_weights: Mapping[str, float]) -> list[Evidence]:
+    """One Evidence per classifier label of each sentence, weighted by its probability."""
+    out = []
+    for number, s in enumerate(sentences):
+        for label in s.labels:
+            spec = COMPONENT_BY_LABEL[label]
+            out.append(Evidence(
+                text=s.text, start=s.start, end=s.end, family=label,
+                polarity=spec.polarity.value, component=spec.name, lemma=None,
+                weight=round(label_weights.get(label, 1.0) * s.scores[label], 4),
+                counted=True, reason=None, sentence=number, speaker=s.speaker, source="classifier",
+                t_start=s.t_start, t_end=s.t_end,
+            ))
+    return out

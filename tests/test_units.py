@@ -1,0 +1,96 @@
+"""Sentence units: streamed parsing, offsets across paragraph cuts, and a 5 MB transcript."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from clientlens.language import load_nlp
+from clientlens.read import parse_text
+from clientlens.units import parse_transcript
+
+SPEECH = (
+    "Bon, alors, le client de jeudi, on l'a rappelé deux fois et il a eu sa réponse. "
+    "Nos comptes clés, on les verrouille avant la fin du trimestre, point. "
+    "Mme Roux nous a dit que le devis était illisible, elle avait raison, on l'a refait. "
+)
+
+
+def _covered(transcript, units) -> None:
+    """Every non-space character of the speech lies in exactly one unit, at the right offsets."""
+    covered = bytearray(len(transcript.text))
+    for u in units:
+        assert transcript.text[u.sentence.start : u.sentence.end] == u.sentence.text
+        for i in range(u.sentence.start, u.sentence.end):
+            assert not covered[i], "two units overlap"
+            covered[i] = 1
+    for turn in transcript.turns:
+        lost = [i for i in range(turn.start, turn.end) if not transcript.text[i].isspace() and not covered[i]]
+        assert not lost, f"characters outside every sentence at {lost[:5]}"
+
+
+def test_units_cover_every_paragraph_in_order():
+    text = "Anne Roux : " + SPEECH + "\n\nMarc Petit : D'accord, allez-y.\n\nAnne Roux : " + SPEECH
+    transcript = parse_text(text)
+    units = [u for parsed in parse_transcript(load_nlp(), transcript) for u in parsed.units]
+    _covered(transcript, units)
+    assert [u.turn for u in units] == sorted(u.turn for u in units)
+    assert {u.sentence.speaker for u in units} == {"Anne Roux", "Marc Petit"}
+
+
+def test_a_paragraph_longer_than_a_segment_loses_nothing_at_the_cuts():
+    """One 60,000-character paragraph is cut into segments; no sentence or offset is lost."""
+    transcript = parse_text("Directrice : " + SPEECH * 250)
+    units = [u for parsed in parse_transcript(load_nlp(), transcript) for u in parsed.units]
+    _covered(transcript, units)
+    assert len(units) >= 3 * 250
+
+
+def test_docs_are_streamed_not_kept():
+    """parse_transcript is a generator: the first Doc arrives before the last paragraph is parsed."""
+    transcript = parse_text("\n\n".join(f"P{i % 3} : {SPEECH}" for i in range(400)))
+    stream = parse_transcript(load_nlp(), transcript)
+    first = next(stream)
+    assert first.units and first.turn == 0
+    stream.close()
+
+
+_FIVE_MB = """
+import json, resource, sys
+from clientlens import Analyzer
+text = open(sys.argv[1], encoding="utf-8").read()
+report = Analyzer().analyze(text, speaker="Directrice")
+bad = [s for s in report.sentences if report.text[s.start:s.end] != s.text]
+bad += [e for e in report.evidence if report.text[e.start:e.end] != e.text]
+print(json.dumps({"sentences": len(report.sentences), "bad": len(bad), "words": report.words,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+@pytest.mark.slow
+def test_a_five_megabyte_transcript_is_analysed_in_bounded_memory(tmp_path):
+    """5 MB of speech (about 800,000 words): every offset exact, peak memory bounded.
+
+    Without streaming, the Docs alone (tok2vec tensors) would need well over 1 GB.
+    """
+    turns, size = [], 0
+    k = 0
+    while size < 5_000_000:
+        who = ("Directrice", "Consultant", "Directrice", "Chef d'agence")[k % 4]
+        turn = f"{who} : {SPEECH * (1 + k % 7)}"
+        if k % 50 == 0:
+            turn = f"{who} : " + SPEECH * 200  # long paragraphs, cut into segments
+        turns.append(turn)
+        size += len(turn.encode())
+        k += 1
+    path = tmp_path / "long.txt"
+    path.write_text("\n\n".join(turns), "utf-8")
+    out = subprocess.run([sys.executable, "-c", _FIVE_MB, str(path)], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout)
+    assert result["bad"] == 0
+    assert result["words"] > 400_000
+    assert result["peak_mb"] < 1500, result
