@@ -11,7 +11,6 @@ import spacy
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from .errors import ModelError, NotFrenchError
 

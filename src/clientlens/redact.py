@@ -146,15 +146,19 @@ def _after_honorifics(doc: Doc, offset: int, cues: NameCues) -> list[_Name]:
         if _folded(token) not in cues.honorifics and two not in cues.honorifics:
             continue
         j = i + 1
-        while j < len(doc) and j - i <= _MAX_NAME_TOKENS and (
-            doc[j].text[:1].isupper() and _has_letter(doc[j]) or _folded(doc[j]) in cues.particles and j + 1 < len(doc)
-            and doc[j + 1].text[:1].isupper()
-        ):
+        while j < len(doc) and j - i <= _MAX_NAME_TOKENS and _continues_name(doc, j, cues):
             j += 1
         if j > i + 1:
             span = doc[i + 1 : j]
             out.append(_Name(offset + span.start_char, offset + span.end_char, _words(span.text)))
     return out
+
+
+def _continues_name(doc: Doc, j: int, cues: NameCues) -> bool:
+    """A capitalised word, or a particle (« de », « Le ») followed by one."""
+    if doc[j].text[:1].isupper() and _has_letter(doc[j]):
+        return True
+    return _folded(doc[j]) in cues.particles and j + 1 < len(doc) and doc[j + 1].text[:1].isupper()
 
 
 def _non_overlapping(names: list[_Name]) -> list[_Name]:
