@@ -149,9 +149,11 @@ for path in fixtures:
 step("report.to_json()", lambda: state["report"].to_json())
 step("report.to_html()", lambda: state["report"].to_html(tmp / "report.html"))
 step("report.summary()", lambda: state["report"].summary())
+step("analyze(example, redact=True)", lambda: clientlens.analyze(example.read_text("utf-8"), redact=True).to_html())
 for fmt in ("text", "json", "html"):
     step(f"cli analyze --format {fmt}",
          lambda f=fmt: cli("analyze", str(example), "--speaker", "Bruno Caradec", "--format", f, out=f"out.{f}"))
+step("cli analyze --redact", lambda: cli("analyze", str(example), "--redact", out="redacted.txt"))
 step("cli speakers", lambda: cli("speakers", str(fixtures[0]), out="speakers.txt"))
 def batch():
     results = clientlens.analyze_many([example, *fixtures], n_jobs=1, progress=False)

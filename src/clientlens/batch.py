@@ -146,6 +146,8 @@ def iter_analyze(
         return
     size = batch_size or _auto_batch_size(len(items), n_jobs)
     numbered = list(enumerate(items))
+    if effective_n_jobs(n_jobs) > 1:  # longest first: no long transcript left alone at the end
+        numbered.sort(key=lambda pair: -_cost(pair[1]))
     chunks = [numbered[i : i + size] for i in range(0, len(numbered), size)]
     tasks = (delayed(_analyze_chunk)(c, speaker, input_format, analyzer_options, redact) for c in chunks)
     with tqdm(total=len(items), disable=not progress, unit="transcript", file=sys.stderr) as bar:
@@ -265,6 +267,16 @@ def _parallel(n_jobs: int | None) -> Parallel:
         return Parallel(n_jobs=n_jobs, return_as="generator_unordered")
     except ValueError:  # a backend without callbacks (multiprocessing) returns lists only
         return Parallel(n_jobs=n_jobs)
+
+
+def _cost(item: Item) -> int:
+    """Rough analysis cost of an item: its size in characters or bytes."""
+    if isinstance(item, str) and not _looks_like_path(item):
+        return len(item)
+    try:
+        return os.path.getsize(item)
+    except (OSError, TypeError, ValueError):
+        return 0
 
 
 def _auto_batch_size(n_items: int, n_jobs: int | None) -> int:

@@ -91,7 +91,7 @@ def _cues(items: Sequence[SentenceInput]) -> list[dict[str, float]]:
     return [{**i.cues, **surface_cues(i.text)} for i in items]
 
 
-def build_features(char_ngrams: tuple[int, int] = (2, 5), min_df: int = 2) -> FeatureUnion:
+def build_features(char_ngrams: tuple[int, int] = (3, 6), min_df: int = 2) -> FeatureUnion:
     """Word, character, lemma and cue features."""
     return FeatureUnion([
         ("words", Pipeline([("select", FunctionTransformer(_texts)),
@@ -119,7 +119,7 @@ class SentenceModel(ClassifierMixin, BaseEstimator):
         labels: the label names (columns of Y).
     """
 
-    def __init__(self, C: float = 8.0, char_ngrams: tuple[int, int] = (2, 5),
+    def __init__(self, C: float = 4.0, char_ngrams: tuple[int, int] = (3, 6),
                  calibration_folds: int = 3, labels: tuple[str, ...] = LABELS) -> None:
         self.C = C
         self.char_ngrams = char_ngrams
