@@ -183,8 +183,10 @@ def measure(tmp: Path) -> list[Row]:
                     "(median of 3)", f"{cold:.2f} s", "< 3 s", cold < 3))
     long_path = tmp / "meeting.txt"
     long_path.write_text(one, "utf-8")
-    _, peak = child(long_path)
-    rows.append(Row(f"peak resident memory, new process analysing the {words(one):,}-word meeting",
+    peaks = sorted(child(long_path)[1] for _ in range(3))
+    peak = statistics.median(peaks)
+    rows.append(Row(f"peak resident memory, new process analysing the {words(one):,}-word meeting "
+                    f"(median of 3; lowest {peaks[0]:,.0f}, highest {peaks[-1]:,.0f})",
                     f"{peak:,.0f} MB", "< 500 MB", peak < 500))
 
     paths = []

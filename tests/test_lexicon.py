@@ -97,3 +97,33 @@ def test_matching_is_independent_of_hash_seed(tmp_path):
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "may"),
+    [
+        ("Nos grands comptes, on les verrouille avant juin.", True),
+        ("Conquérons le marché des artisans !", True),  # an inflection reaches « conquérir »
+        ("Il faut une agresivité commerciale plus forte.", True),  # one typo in a long word
+        ("On a repeint la salle de pause en vert.", False),
+        ("Le stationnement sera gratuit jusqu'en mars.", False),
+    ],
+)
+def test_may_match_says_when_a_sentence_needs_a_parse(analyzer, sentence, may):
+    forms = [t.text for t in analyzer.nlp.make_doc(sentence)]
+    assert analyzer.lexicon.may_match(forms, analyzer.lemmas.possible) is may
+
+
+def test_may_match_never_misses_a_hit_on_the_corpus(analyzer):
+    """may_match is a superset of match: every corpus sentence with a hit under the full parse
+    is flagged (the fast path skips the parse of the others, docs/benchmarks.md)."""
+    from clientlens.training import load_corpus
+
+    texts = [r.text for r in load_corpus()][::3]
+    missed = []
+    for text, doc in zip(texts, analyzer.nlp.pipe(texts, batch_size=128), strict=True):
+        if analyzer.lexicon.match(doc, analyzer.finder.known):
+            forms = [t.text for t in doc]
+            if not analyzer.lexicon.may_match(forms, analyzer.lemmas.possible):
+                missed.append(text)
+    assert not missed, missed[:3]

@@ -12,6 +12,14 @@ from clientlens.language import load_nlp
 from clientlens.read import parse_text
 from clientlens.units import parse_transcript
 
+
+def _never(forms) -> bool:
+    return False
+
+
+def _always(forms) -> bool:
+    return True
+
 SPEECH = (
     "Bon, alors, le client de jeudi, on l'a rappelé deux fois et il a eu sa réponse. "
     "Nos comptes clés, on les verrouille avant la fin du trimestre, point. "
@@ -35,7 +43,7 @@ def _covered(transcript, units) -> None:
 def test_units_cover_every_paragraph_in_order():
     text = "Anne Roux : " + SPEECH + "\n\nMarc Petit : D'accord, allez-y.\n\nAnne Roux : " + SPEECH
     transcript = parse_text(text)
-    units = [u for parsed in parse_transcript(load_nlp(), transcript) for u in parsed.units]
+    units = [u for parsed in parse_transcript(load_nlp(), transcript, _never) for u in parsed.units]
     _covered(transcript, units)
     assert [u.turn for u in units] == sorted(u.turn for u in units)
     assert {u.sentence.speaker for u in units} == {"Anne Roux", "Marc Petit"}
@@ -44,18 +52,63 @@ def test_units_cover_every_paragraph_in_order():
 def test_a_paragraph_longer_than_a_segment_loses_nothing_at_the_cuts():
     """One 60,000-character paragraph is cut into segments; no sentence or offset is lost."""
     transcript = parse_text("Directrice : " + SPEECH * 250)
-    units = [u for parsed in parse_transcript(load_nlp(), transcript) for u in parsed.units]
+    units = [u for parsed in parse_transcript(load_nlp(), transcript, _never) for u in parsed.units]
     _covered(transcript, units)
     assert len(units) >= 3 * 250
 
 
 def test_docs_are_streamed_not_kept():
-    """parse_transcript is a generator: the first Doc arrives before the last paragraph is parsed."""
+    """parse_transcript is a generator: the first paragraph arrives before the last is parsed."""
     transcript = parse_text("\n\n".join(f"P{i % 3} : {SPEECH}" for i in range(400)))
-    stream = parse_transcript(load_nlp(), transcript)
+    stream = parse_transcript(load_nlp(), transcript, _never)
     first = next(stream)
     assert first.units and first.turn == 0
     stream.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Bon. M. Dupont est là… Il a dit « on les chasse. » Et voilà !", 4),  # « M. » is no sentence end
+        ("Le taux est de 3.5 pour cent?! Oui.", 2),
+        ("une phrase sans ponctuation du tout", 1),
+    ],
+)
+def test_sentences_end_at_final_punctuation(text, sentences):
+    transcript = parse_text(text)
+    units = [u for p in parse_transcript(load_nlp(), transcript, _never) for u in p.units]
+    assert len(units) == sentences
+    _covered(transcript, units)
+
+
+def test_a_long_unpunctuated_turn_is_cut_before_discourse_words():
+    """Speech-to-text without punctuation: pieces of at most 80 tokens (segmentation.json),
+    cut before « alors », « et », « donc »... rather than anywhere."""
+    words = "alors on a vu le client hier et il voulait un devis et on lui a fait le devis tout de suite "
+    transcript = parse_text("Paul Martin : " + words * 12)
+    units = [u for p in parse_transcript(load_nlp(), transcript, _never) for u in p.units]
+    assert len(units) >= 3
+    assert all(len(u.forms) <= 80 for u in units)
+    assert all(u.forms[0] in {"alors", "et"} for u in units[1:])
+    _covered(transcript, units)
+
+
+def test_a_long_run_without_any_cut_word_is_cut_at_the_limit():
+    transcript = parse_text("Paul Martin : " + "client " * 150)
+    units = [u for p in parse_transcript(load_nlp(), transcript, _never) for u in p.units]
+    assert [len(u.forms) for u in units] == [80, 70]
+    _covered(transcript, units)
+
+
+@pytest.mark.parametrize("needs", [_never, _always])
+def test_only_candidate_sentences_are_parsed(needs):
+    transcript = parse_text("Anne Roux : " + SPEECH)
+    units = [u for p in parse_transcript(load_nlp(), transcript, needs) for u in p.units]
+    assert all((u.parsed is not None) == needs(u.forms) for u in units)
+    for u in units:
+        if u.parsed is not None:
+            assert u.parsed.text == u.sentence.text
+            assert u.parsed.has_annotation("DEP") and u.parsed.has_annotation("LEMMA")
 
 
 _FIVE_MB = """

@@ -16,7 +16,7 @@ from . import __version__
 from .classifier import SentenceClassifier, SentenceInput, default_classifier, sentence_input
 from .errors import InputError, SpeakerNotFoundError
 from .evidence import EvidenceFinder, classifier_evidence
-from .language import DEFAULT_MODEL, UNUSED_COMPONENTS, LanguageTally, load_nlp
+from .language import DEFAULT_MODEL, UNUSED_COMPONENTS, LanguageTally, Lemmas, lemmas, load_nlp
 from .lexicon import Lexicon, fold, known_lemmas, load_lexicon
 from .read import normalize_name, parse_text, read_file
 from .redact import redact_report
@@ -24,7 +24,7 @@ from .report import Report
 from .rules import echo_settings, load_cues
 from .scoring import IndexModel, Score, load_index_model, verdict
 from .types import Evidence, Sentence, SpeakerSummary, Transcript, Turn
-from .units import ParsedDoc, doc_keys, parse_transcript, parsed_doc
+from .units import Paragraph, parse_transcript, parsed_paragraph, whole_text_unit
 
 #: Fragments shorter than this (« Bon. », « Voilà. ») get scores but no label: the corpus
 #: has no sentence under five words, so the classifier has never seen one.
@@ -79,6 +79,7 @@ class Analyzer:
         self.classifier = classifier if classifier or not use_classifier else default_classifier()
         self.index_model = (index_model or load_index_model()).with_thresholds(go, walk_away)
         self.finder = EvidenceFinder(self.lexicon, known_lemmas(self.nlp), load_cues(), *echo_settings())
+        self.lemmas = lemmas(self.nlp)
 
     # ------------------------------------------------------------------ public verbs
 
@@ -105,7 +106,7 @@ class Analyzer:
         with the number of sentences, not with spaCy's per-token data.
         """
         scored = resolve_speakers(transcript, speaker)
-        collected = self._collect(transcript, parse_transcript(self.nlp, transcript), scored)
+        collected = self._collect(transcript, parse_transcript(self.nlp, transcript, self._needs_parse), scored)
         report = self._report(transcript, collected, scored, speaker)
         return redact_report(report, transcript) if redact else report
 
@@ -131,7 +132,7 @@ class Analyzer:
             )
         start = len(text) - len(text.lstrip())
         transcript = Transcript(text=text, turns=(Turn(speaker, start, len(text.rstrip())),))
-        collected = self._collect(transcript, [parsed_doc(doc, 0, 0, transcript)], {speaker})
+        collected = self._collect(transcript, [parsed_paragraph(doc, transcript, self._needs_parse)], {speaker})
         report = self._report(transcript, collected, {speaker}, speaker)
         provenance = {**report.provenance, "spacy_model": "the caller's pipeline", "disabled_components": []}
         return replace(report, provenance=provenance)
@@ -141,28 +142,38 @@ class Analyzer:
 
         Each text is one unit, even when spaCy splits it in two, as its label covers it all.
         """
-        return [sentence_input(doc[:], self.finder.in_doc(doc)) for doc in self.nlp.pipe(texts, batch_size=128)]
+        units = [whole_text_unit(self.nlp, text) for text in texts]
+        todo = [i for i, u in enumerate(units) if self._needs_parse(u.forms)]
+        hits: dict[int, list[Evidence]] = {i: [] for i in range(len(units))}
+        for i, parsed in zip(todo, self.nlp.pipe((texts[i] for i in todo), batch_size=128), strict=True):
+            hits[i] = self.finder.in_doc(parsed)
+        return [sentence_input(u.sentence.text, u.content, hits[i], self.lemmas.of) for i, u in enumerate(units)]
+
+    def _needs_parse(self, forms: Sequence[str]) -> bool:
+        """Whether a sentence may hold a lexicon term, so that the rules need its parse."""
+        return self.lexicon.may_match(forms, self.lemmas.possible)
 
     # ------------------------------------------------------------------ stages
 
     def _collect(
-        self, transcript: Transcript, parsed_docs: Iterable[ParsedDoc], scored: set[str | None]
+        self, transcript: Transcript, paragraphs: Iterable[Paragraph], scored: set[str | None]
     ) -> _Collected:
-        """Sentences, classifier inputs and lexicon evidence, one parsed Doc at a time."""
+        """Sentences, classifier inputs and lexicon evidence, one paragraph at a time."""
         out = _Collected()
         tally = LanguageTally()
-        recent = _RecentWords(transcript, self.finder.echo_lookback)
-        for parsed in parsed_docs:
-            per_unit = self.finder.in_parsed(parsed, len(out.sentences), transcript, recent.before(parsed.turn))
-            for unit, hits in zip(parsed.units, per_unit, strict=True):
+        recent = _RecentWords(transcript, self.finder.echo_lookback, self.lemmas)
+        for paragraph in paragraphs:
+            earlier = recent.before(paragraph.turn)
+            for unit in paragraph.units:
+                hits = self.finder.in_unit(unit, len(out.sentences), transcript, earlier)
                 if unit.sentence.speaker in scored:
-                    tally.add(fold(t.text) for t in unit.span if t.is_alpha)
+                    tally.add(map(fold, unit.alpha))
                 out.sentences.append(unit.sentence)
                 out.turns.append(unit.turn)
                 out.words.append(unit.words)
-                out.inputs.append(sentence_input(unit.span, hits))
+                out.inputs.append(sentence_input(unit.sentence.text, unit.content, hits, self.lemmas.of))
                 out.evidence.extend(hits)
-            recent.add(parsed)
+            recent.add(paragraph)
         tally.check()
         return out
 
@@ -270,14 +281,19 @@ class Analyzer:
 class _RecentWords:
     """Words of the last turns, for the echo rule: only `lookback` turns are kept."""
 
-    def __init__(self, transcript: Transcript, lookback: int) -> None:
+    def __init__(self, transcript: Transcript, lookback: int, lemmas: Lemmas) -> None:
         self.transcript = transcript
         self.lookback = lookback
+        self.lemmas = lemmas
         self.keys: dict[int, set[str]] = {}
 
-    def add(self, parsed: ParsedDoc) -> None:
-        self.keys.setdefault(parsed.turn, set()).update(doc_keys(parsed.doc))
-        for old in [t for t in self.keys if t < parsed.turn - self.lookback]:
+    def add(self, paragraph: Paragraph) -> None:
+        """Remember the lemma and form keys of a paragraph's tokens (lemmas from the tables)."""
+        keys = self.keys.setdefault(paragraph.turn, set())
+        for unit in paragraph.units:
+            for form in unit.content:
+                keys.update((fold(self.lemmas.of(form)), fold(form)))
+        for old in [t for t in self.keys if t < paragraph.turn - self.lookback]:
             del self.keys[old]
 
     def before(self, turn: int) -> frozenset[str]:

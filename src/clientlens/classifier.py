@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -28,7 +28,6 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.validation import check_is_fitted
-from spacy.tokens import Span
 
 from .errors import ModelError
 from .lexicon import fold
@@ -63,16 +62,23 @@ def surface_cues(text: str) -> dict[str, float]:
     }
 
 
-def sentence_input(span: Span, evidence: Iterable[Evidence]) -> SentenceInput:
-    """Classifier input of a sentence span and the lexicon evidence found in it."""
-    lemmas = " ".join(fold(t.lemma_) for t in span if not (t.is_punct or t.is_space))
+def sentence_input(
+    text: str, words: Iterable[str], evidence: Iterable[Evidence], lemma_of: Callable[[str], str]
+) -> SentenceInput:
+    """Classifier input of a sentence, its words (tokens but punctuation and spaces) and the
+    lexicon evidence found in it.
+
+    Lemmas come from `lemma_of` (language.Lemmas.of, a table lookup), not from tagging: most
+    sentences are never tagged (language.py), and training must see what analysis sees.
+    """
+    lemmas = " ".join(fold(lemma_of(w)) for w in words)
     cues: dict[str, float] = {}
     for e in evidence:
         if e.source != "lexicon":
             continue
         key = f"family={e.family}" if e.counted else f"cancelled={_rule_of(e.reason)}:{e.polarity}"
         cues[key] = cues.get(key, 0.0) + (e.weight if e.counted else 1.0)
-    return SentenceInput(span.text, lemmas, cues)
+    return SentenceInput(text, lemmas, cues)
 
 
 def _rule_of(reason: str | None) -> str:

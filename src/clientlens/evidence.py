@@ -11,7 +11,7 @@ from .lexicon import Lexicon, Match
 from .rules import Cues, RuleOutcome, combine, echo, evaluate
 from .taxonomy import COMPONENT_BY_LABEL
 from .types import Evidence, Sentence, Transcript
-from .units import ParsedDoc, Unit, times
+from .units import Unit, times
 
 
 @dataclass(frozen=True)
@@ -31,24 +31,22 @@ class EvidenceFinder:
     echo_lookback: int
     echo_factor: float
 
-    def in_parsed(
-        self, parsed: ParsedDoc, first_number: int, transcript: Transcript, earlier: frozenset[str]
-    ) -> list[list[Evidence]]:
-        """Evidence per unit of a parsed paragraph; unit k is sentence `first_number + k`.
+    def in_unit(self, unit: Unit, number: int, transcript: Transcript, earlier: frozenset[str]) -> list[Evidence]:
+        """Evidence of one sentence unit (sentence `number`); none unless it was parsed.
 
         `earlier` holds the words other speakers used in the turns just before (echo rule).
         """
-        per_unit: list[list[Evidence]] = [[] for _ in parsed.units]
-        for match in self.lexicon.match(parsed.doc, self.known):
-            k = _unit_index(parsed.units, match)
-            unit = parsed.units[k]
+        if unit.parsed is None:
+            return []
+        out = []
+        for match in self.lexicon.match(unit.parsed, self.known):
             echoed = echo(match.entry, earlier, self.echo_factor)
-            hit = self.of_match(parsed.doc, match, first_number + k, unit.sentence.speaker, parsed.offset,
+            hit = self.of_match(unit.parsed, match, number, unit.sentence.speaker, unit.sentence.start,
                                 [echoed] if echoed else [])
             t_start, t_end = times(transcript, unit.turn, hit.start, hit.end)
             text = transcript.text[hit.start : hit.end]  # original characters (typographic spaces)
-            per_unit[k].append(replace(hit, text=text, t_start=t_start, t_end=t_end))
-        return per_unit
+            out.append(replace(hit, text=text, t_start=t_start, t_end=t_end))
+        return out
 
     def in_doc(self, doc: Doc) -> list[Evidence]:
         """Evidence of a stand-alone Doc (a corpus sentence), offsets relative to it."""
@@ -76,13 +74,6 @@ class EvidenceFinder:
             sentence=number,
             speaker=speaker,
         )
-
-
-def _unit_index(units: Sequence[Unit], match: Match) -> int:
-    for k, unit in enumerate(units):
-        if unit.span.start <= match.start < unit.span.end:
-            return k
-    raise AssertionError("a match outside every sentence of its doc")
 
 
 def classifier_evidence(sentences: Sequence[Sentence], label_weights: Mapping[str, float]) -> list[Evidence]:

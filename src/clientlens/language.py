@@ -1,9 +1,18 @@
-"""Language stage: the French spaCy pipeline, loaded once per process."""
+"""Language stage: the French spaCy pipeline, loaded once per process, and what is read
+without it: sentence boundaries from punctuation and lemmas from the lemmatizer's tables.
+
+The statistical pipeline (tok2vec, morphologizer, parser, lemmatizer) costs most of the
+analysis time, and the context rules need it only around lexicon terms: so every paragraph
+is only tokenized and split at sentence-final punctuation, and the full pipeline runs on
+the sentences that may hold a lexicon term (docs/benchmarks.md).
+"""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -11,15 +20,21 @@ import spacy
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc
 
 from .errors import ModelError, NotFrenchError
+from .resources import lexicon_dir
 
 DEFAULT_MODEL = "fr_core_news_sm"
 
-#: Components the analysis does not use. The parser stays: it splits sentences and the
-#: context rules read its dependencies. NER is only needed for redaction.
-#: Measured by bench/run.py (docs/benchmarks.md).
+#: Components the analysis does not use. The parser stays: the context rules read its
+#: dependencies. NER is only needed for redaction. Measured by bench/components.py.
 UNUSED_COMPONENTS: tuple[str, ...] = ("ner",)
+#: Sentence-final punctuation (spaCy's Sentencizer defaults lack the ellipsis character).
+SENTENCE_ENDS = (*Sentencizer.default_punct_chars, "…")
+#: Parts of speech the lemmatizer distinguishes: a form's possible lemmas are those of each.
+_UPOS = ("NOUN", "VERB", "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "PRON", "PUNCT", "SCONJ", "PROPN")
 
 #: Texts are fed to spaCy in paragraphs: bounded memory, and batching through nlp.pipe.
 _PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*(?:\n[ \t]*\n|\n(?=[ \t]*[-•*])|$))", re.DOTALL)
@@ -42,6 +57,102 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
 @cache
 def _load(model: str) -> Language:  # one cache key per model, however load_nlp is called
     return spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+
+
+def sentence_ranges(forms: Sequence[str], punct: Sequence[bool]) -> list[tuple[int, int]]:
+    """Token ranges of the sentences: a sentence ends after sentence-final punctuation and the
+    punctuation that follows it (« » », « ?! »), spaCy's Sentencizer rule, run on token texts
+    already read (iterating a Doc's tokens again would cost more than the rule itself).
+    Unpunctuated speech is cut into pieces of at most `max_tokens` (_long_cut).
+    """
+    ranges, start, seen_end = [], 0, False
+    for i, (form, is_punct) in enumerate(zip(forms, punct, strict=True)):
+        ends = form in _SENTENCE_END_SET
+        if seen_end and not is_punct and not ends:
+            ranges.append((start, i))
+            start, seen_end = i, False
+        elif ends:
+            seen_end = True
+    if start < len(forms):
+        ranges.append((start, len(forms)))
+    return [piece for r in ranges for piece in _long_cut(forms, *r)]
+
+
+def _long_cut(forms: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
+    """Cut an over-long sentence before a discourse word (« et », « alors », « donc » ...)."""
+    limit, cut_words = _segmentation()
+    out = []
+    while end - start > limit:
+        window = range(start + limit, start + limit // 2, -1)
+        cut = next((i for i in window if _unaccented(forms[i]) in cut_words), start + limit)
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
+
+
+@cache
+def _segmentation() -> tuple[int, frozenset[str]]:
+    """(max_tokens, cut words) of lexicons/rules/segmentation.json."""
+    raw = json.loads((lexicon_dir() / "rules" / "segmentation.json").read_text("utf-8"))
+    return int(raw["max_tokens"]), frozenset(raw["cut_before"])
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+_SENTENCE_END_SET = frozenset(SENTENCE_ENDS)
+
+
+class Lemmas:
+    """Lemmas read from the French lemmatizer's tables, without tagging.
+
+    `of(form)` is the form's lookup lemma (one per form, whatever its use): what the
+    classifier reads. `possible(form)` is every lemma the rule lemmatizer could give the form
+    under any part of speech: a sentence none of whose forms can reach a lexicon term needs no
+    parse. Both are cached per form.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self.lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+        self.vocab = nlp.vocab
+        self.table = self.lemmatizer.lookups.get_table("lemma_lookup", {}) if self.lemmatizer else {}
+        self._of: dict[str, str] = {}
+        self._possible: dict[str, frozenset[str]] = {}
+
+    def of(self, form: str) -> str:
+        """The lookup lemma of a form, lower-case (the form itself when unknown)."""
+        lemma = self._of.get(form)
+        if lemma is None:
+            lower = form.lower()
+            found = self.table.get(lower) if lower in self.table else self.table.get(form, lower)
+            lemma = self._of[form] = (found[0] if isinstance(found, list) else found).lower()
+        return lemma
+
+    def possible(self, form: str) -> frozenset[str]:
+        """Every lemma the pipeline could assign to the form, lower-case."""
+        found = self._possible.get(form)
+        if found is None:
+            found = self._possible[form] = self._all_lemmas(form)
+        return found
+
+    def _all_lemmas(self, form: str) -> frozenset[str]:
+        out = {form.lower(), self.of(form)}
+        if self.lemmatizer is not None and not form.isspace():
+            token = Doc(self.vocab, words=[form])[0]
+            for pos in _UPOS:
+                token.pos_ = pos
+                rule = self.lemmatizer.rule_lemmatize if self.lemmatizer.mode == "rule" else None
+                forms = rule(token) if rule else self.lemmatizer.lookup_lemmatize(token)
+                out.update(f.lower() for f in forms)
+        return frozenset(out)
+
+
+@cache
+def lemmas(nlp: Language) -> Lemmas:
+    """The shared Lemmas of a pipeline."""
+    return Lemmas(nlp)
 
 
 @cache

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import spacy
@@ -89,7 +89,7 @@ class Match:
     end: int
 
 
-@cache
+@lru_cache(maxsize=1 << 18)  # bounded: any input, however varied, keeps memory flat
 def fold(text: str) -> str:
     """The matching key: lower case, no accents, plain apostrophes, and no invisible format
     characters (zero-width spaces, soft hyphens), which must not hide a term."""
@@ -124,6 +124,8 @@ class Lexicon:
         self._vocabulary = frozenset(w for e in self.entries for w in e.words)
         self._variants = _deletion_index(w for w in self._vocabulary if len(w) >= MIN_FUZZY_LENGTH)
         self.sha256 = _entries_hash(self.entries)
+        self._keys_cache: dict[str, frozenset[str]] = {}
+        self._typo_cache: dict[str, frozenset[str]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -149,6 +151,34 @@ class Lexicon:
         return _longest_first(found, doc)
 
 
+    def may_match(self, forms: Sequence[str], lemmas: Callable[[str], Iterable[str]]) -> bool:
+        """Whether some entry could match these token forms under any tagging of them.
+
+        A superset of `match`: each form stands for itself, every lemma `lemmas(form)` allows
+        and the lexicon word one typo away, so a sentence for which this is False has no hit
+        whatever the parse, and need not be parsed.
+        """
+        keys = [self._possible_keys(f, lemmas) for f in forms]
+        for i, candidates in enumerate(keys):
+            for key in candidates:
+                for entry in self._by_first.get(key, ()):
+                    end = i + len(entry.words)
+                    if end <= len(keys) and all(w in keys[i + j] for j, w in enumerate(entry.words)):
+                        return True
+        return False
+
+    def _possible_keys(self, form: str, lemmas: Callable[[str], Iterable[str]]) -> frozenset[str]:
+        keys = self._keys_cache.get(form)
+        if keys is None:
+            folded = fold(form)
+            found = {folded, *(fold(lemma) for lemma in lemmas(form))}
+            if len(folded) >= MIN_FUZZY_LENGTH and folded not in self._vocabulary:
+                found |= self._one_typo_away(folded)
+            if len(self._keys_cache) >= _MAX_CACHED_FORMS:
+                self._keys_cache.clear()
+            keys = self._keys_cache[form] = frozenset(found)
+        return keys
+
     def _spelling_fixed(self, token: Token, keys: tuple[str, str], known: frozenset[str]) -> tuple[str, str]:
         """Replace the form key of a long unknown word by the lexicon word one edit away
         (« agresivité » -> « agressivite »), when exactly one such word exists. Only words that
@@ -159,9 +189,18 @@ class Lexicon:
             return keys
         if token.lemma_.lower() in known:
             return keys
-        candidates = {w for d in _deletions(form) for w in self._variants.get(d, ())}
-        candidates = {w for w in candidates if _one_edit(form, w)}
-        return (lemma, candidates.pop()) if len(candidates) == 1 else keys
+        candidates = self._one_typo_away(form)
+        return (lemma, next(iter(candidates))) if len(candidates) == 1 else keys
+
+    def _one_typo_away(self, form: str) -> frozenset[str]:
+        """Lexicon words one edit from a folded form (cached: long words recur)."""
+        found = self._typo_cache.get(form)
+        if found is None:
+            if len(self._typo_cache) >= _MAX_CACHED_FORMS:
+                self._typo_cache.clear()
+            near = {w for d in _deletions(form) for w in self._variants.get(d, ())}
+            found = self._typo_cache[form] = frozenset(w for w in near if _one_edit(form, w))
+        return found
 
 
 @cache
@@ -175,6 +214,8 @@ def known_lemmas(nlp: Language) -> frozenset[str]:
     return frozenset(word for words in index.values() for word in words)
 
 
+#: Forms whose possible keys are remembered (cleared beyond: bounded memory on any input).
+_MAX_CACHED_FORMS = 200_000
 #: Words at least this long may carry one typo and still match (shorter words would match
 #: too many ordinary words: « cibles » is one edit from « câbles »).
 MIN_FUZZY_LENGTH = 8
