@@ -96,3 +96,25 @@ def test_missing_bundled_model_fails_closed(monkeypatch, tmp_path):
         assert any("lexicon-only" in w for w in lexicon_only.warnings)
     finally:
         classifier.default_classifier.cache_clear()
+
+
+def test_direct_probabilities_equal_scikit_learns(analyzer):
+    """predict_proba's direct computation gives exactly the nested meta-estimators' numbers."""
+    model = analyzer.classifier.model
+    inputs = analyzer.sentence_inputs([
+        "Nos grands comptes, on les verrouille avant la fin du trimestre.",
+        "Mme Roux nous a dit que le devis était illisible, on l'a refait avec elle.",
+        "La salle de réunion du deuxième sera repeinte en mars.",
+    ])
+    generic = model.classifier_.predict_proba(model.features_.transform(inputs))
+    assert np.allclose(model.predict_proba(inputs), generic, atol=1e-12)
+
+
+@pytest.mark.parametrize("text", ["nos clients, on les écoute.", "a", "ab cd", "  x   y ", "été\u00a0là", ""])
+def test_char_ngrams_are_scikit_learns_char_wb(text):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from clientlens.classifier import CharNgrams
+
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 6)).build_analyzer()
+    assert CharNgrams(3, 6)(text) == reference(text)

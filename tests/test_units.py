@@ -112,22 +112,26 @@ def test_only_candidate_sentences_are_parsed(needs):
 
 
 _FIVE_MB = """
-import json, resource, sys
+import json, sys
 from clientlens import Analyzer
 text = open(sys.argv[1], encoding="utf-8").read()
 report = Analyzer().analyze(text, speaker="Directrice")
 bad = [s for s in report.sentences if report.text[s.start:s.end] != s.text]
 bad += [e for e in report.evidence if report.text[e.start:e.end] != e.text]
+status = open("/proc/self/status").read()  # VmHWM: ru_maxrss would count the parent's size at fork
 print(json.dumps({"sentences": len(report.sentences), "bad": len(bad), "words": report.words,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": int(status.split("VmHWM:")[1].split()[0]) / 1024}))
 """
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="peak memory read from /proc/self/status")
 def test_a_five_megabyte_transcript_is_analysed_in_bounded_memory(tmp_path):
-    """5 MB of speech (about 800,000 words): every offset exact, peak memory bounded.
+    """5 MB of speech (about 700,000 words): every offset exact, peak memory bounded.
 
-    Without streaming, the Docs alone (tok2vec tensors) would need well over 1 GB.
+    Measured 660 MB (428 MB for a 9,000-word meeting): what grows is the report itself,
+    sentences and evidence. Without streaming, the Docs alone (tok2vec tensors) would need
+    well over 1 GB.
     """
     turns, size = [], 0
     k = 0
@@ -146,4 +150,4 @@ def test_a_five_megabyte_transcript_is_analysed_in_bounded_memory(tmp_path):
     result = json.loads(out.stdout)
     assert result["bad"] == 0
     assert result["words"] > 400_000
-    assert result["peak_mb"] < 1500, result
+    assert result["peak_mb"] < 1000, result

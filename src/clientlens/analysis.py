@@ -151,7 +151,7 @@ class Analyzer:
 
     def _needs_parse(self, forms: Sequence[str]) -> bool:
         """Whether a sentence may hold a lexicon term, so that the rules need its parse."""
-        return self.lexicon.may_match(forms, self.lemmas.possible)
+        return self.lexicon.may_match(forms, self.lemmas)
 
     # ------------------------------------------------------------------ stages
 

@@ -21,7 +21,6 @@ from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
-from spacy.tokens import Doc
 
 from .errors import ModelError, NotFrenchError
 from .resources import lexicon_dir
@@ -109,17 +108,22 @@ class Lemmas:
     """Lemmas read from the French lemmatizer's tables, without tagging.
 
     `of(form)` is the form's lookup lemma (one per form, whatever its use): what the
-    classifier reads. `possible(form)` is every lemma the rule lemmatizer could give the form
-    under any part of speech: a sentence none of whose forms can reach a lexicon term needs no
-    parse. Both are cached per form.
+    classifier reads. `irregular(form)` (tables) and `rules` (suffix rules) give every lemma the
+    rule lemmatizer could assign the form under any part of speech: a sentence none of whose
+    forms can reach a lexicon term needs no parse (Lexicon.may_match). Cached per form.
     """
 
     def __init__(self, nlp: Language) -> None:
         self.lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+        lookups = self.lemmatizer.lookups if self.lemmatizer else None
         self.vocab = nlp.vocab
-        self.table = self.lemmatizer.lookups.get_table("lemma_lookup", {}) if self.lemmatizer else {}
+        self.table = lookups.get_table("lemma_lookup", {}) if lookups else {}
+        self.exceptions = lookups.get_table("lemma_exc", {}) if lookups else {}
+        table = lookups.get_table("lemma_rules", {}) if lookups else {}
+        #: (old suffix, new suffix) of every part of speech's rules
+        self.rules = sorted({(old, new) for pos in table for old, new in table.get(pos, [])})
         self._of: dict[str, str] = {}
-        self._possible: dict[str, frozenset[str]] = {}
+        self._irregular: dict[str, frozenset[str]] = {}
 
     def of(self, form: str) -> str:
         """The lookup lemma of a form, lower-case (the form itself when unknown)."""
@@ -127,26 +131,28 @@ class Lemmas:
         if lemma is None:
             lower = form.lower()
             found = self.table.get(lower) if lower in self.table else self.table.get(form, lower)
-            lemma = self._of[form] = (found[0] if isinstance(found, list) else found).lower()
+            lemma = self._bounded(self._of)[form] = (found[0] if isinstance(found, list) else found).lower()
         return lemma
 
-    def possible(self, form: str) -> frozenset[str]:
-        """Every lemma the pipeline could assign to the form, lower-case."""
-        found = self._possible.get(form)
+    def irregular(self, form: str) -> frozenset[str]:
+        """The form, its lookup lemma and its lemmas in the exception tables (« est » -> « être »)."""
+        found = self._irregular.get(form)
         if found is None:
-            found = self._possible[form] = self._all_lemmas(form)
+            lower = form.lower()
+            out = {lower, self.of(form)}
+            for pos in _UPOS:
+                out.update(x.lower() for x in self.exceptions.get(pos.lower(), {}).get(lower, []))
+            found = self._bounded(self._irregular)[form] = frozenset(out)
         return found
 
-    def _all_lemmas(self, form: str) -> frozenset[str]:
-        out = {form.lower(), self.of(form)}
-        if self.lemmatizer is not None and not form.isspace():
-            token = Doc(self.vocab, words=[form])[0]
-            for pos in _UPOS:
-                token.pos_ = pos
-                rule = self.lemmatizer.rule_lemmatize if self.lemmatizer.mode == "rule" else None
-                forms = rule(token) if rule else self.lemmatizer.lookup_lemmatize(token)
-                out.update(f.lower() for f in forms)
-        return frozenset(out)
+    @staticmethod
+    def _bounded(cache: dict) -> dict:
+        if len(cache) >= _MAX_CACHED_FORMS:  # any input, however varied, keeps memory flat
+            cache.clear()
+        return cache
+
+
+_MAX_CACHED_FORMS = 200_000
 
 
 @cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 
 from .errors import LexiconError, excerpt
+from .language import Lemmas
 from .resources import lexicon_dir
 from .taxonomy import COMPONENT_BY_NAME, Polarity
 
@@ -125,6 +126,9 @@ class Lexicon:
         self._variants = _deletion_index(w for w in self._vocabulary if len(w) >= MIN_FUZZY_LENGTH)
         self.sha256 = _entries_hash(self.entries)
         self._keys_cache: dict[str, frozenset[str]] = {}
+        self._rules_of: Lemmas | None = None
+        self._rules_cache: dict[str, tuple[str, ...]] = {}
+        self._rule_sizes: list[int] = []
         self._typo_cache: dict[str, frozenset[str]] = {}
 
     def __len__(self) -> int:
@@ -151,12 +155,12 @@ class Lexicon:
         return _longest_first(found, doc)
 
 
-    def may_match(self, forms: Sequence[str], lemmas: Callable[[str], Iterable[str]]) -> bool:
+    def may_match(self, forms: Sequence[str], lemmas: Lemmas) -> bool:
         """Whether some entry could match these token forms under any tagging of them.
 
-        A superset of `match`: each form stands for itself, every lemma `lemmas(form)` allows
-        and the lexicon word one typo away, so a sentence for which this is False has no hit
-        whatever the parse, and need not be parsed.
+        A superset of `match`: each form stands for itself, every lemma the lemmatizer could
+        give it and the lexicon word one typo away, so a sentence for which this is False has
+        no hit whatever the parse, and need not be parsed.
         """
         keys = [self._possible_keys(f, lemmas) for f in forms]
         for i, candidates in enumerate(keys):
@@ -167,17 +171,42 @@ class Lexicon:
                         return True
         return False
 
-    def _possible_keys(self, form: str, lemmas: Callable[[str], Iterable[str]]) -> frozenset[str]:
+    def _possible_keys(self, form: str, lemmas: Lemmas) -> frozenset[str]:
         keys = self._keys_cache.get(form)
         if keys is None:
             folded = fold(form)
-            found = {folded, *(fold(lemma) for lemma in lemmas(form))}
+            found = {folded, *(fold(lemma) for lemma in lemmas.irregular(form))}
+            found |= self._by_rules(folded, lemmas)
             if len(folded) >= MIN_FUZZY_LENGTH and folded not in self._vocabulary:
                 found |= self._one_typo_away(folded)
             if len(self._keys_cache) >= _MAX_CACHED_FORMS:
                 self._keys_cache.clear()
             keys = self._keys_cache[form] = frozenset(found)
         return keys
+
+    def _by_rules(self, folded: str, lemmas: Lemmas) -> set[str]:
+        """Lexicon words that one of the lemmatizer's suffix rules (old -> new, for any part
+        of speech) makes of the folded form: what `by_rules` lemmas could match, for the cost
+        of a few dictionary lookups."""
+        by_old = self._rules_by_old(lemmas)
+        out = set()
+        for size in self._rule_sizes:
+            if size > len(folded):
+                break
+            stem, old = folded[: len(folded) - size], folded[len(folded) - size :]
+            out.update(w for new in by_old.get(old, ()) if (w := stem + new) in self._vocabulary)
+        return out
+
+    def _rules_by_old(self, lemmas: Lemmas) -> dict[str, tuple[str, ...]]:
+        """The folded suffix rules, grouped by the suffix they remove; built once per Lemmas."""
+        if self._rules_of is not lemmas:
+            by_old: dict[str, set[str]] = {}
+            for old, new in lemmas.rules:
+                by_old.setdefault(fold(old), set()).add(fold(new))
+            self._rules_cache = {old: tuple(sorted(news)) for old, news in by_old.items()}
+            self._rule_sizes = sorted({len(old) for old in self._rules_cache})
+            self._rules_of = lemmas
+        return self._rules_cache
 
     def _spelling_fixed(self, token: Token, keys: tuple[str, str], known: frozenset[str]) -> tuple[str, str]:
         """Replace the form key of a long unknown word by the lexicon word one edit away
