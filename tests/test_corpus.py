@@ -53,3 +53,25 @@ def test_groups_never_straddle_splits():
         splits[r.group].add(r.split)
     assert all(len(s) == 1 for s in splits.values())
     assert {r.split for r in ROWS} == {"train", "dev", "test"}
+
+
+def test_datasheet_counts_are_the_corpus_counts():
+    """docs/annotation.md's datasheet tables state what the corpus holds (no stale numbers)."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[1] / "docs" / "annotation.md").read_text("utf-8")
+    table = {name: int(n) for name, n in re.findall(r"^\| `?([a-z0-9_ ()]+?)`? \| (\d+) \|$", doc, re.M)}
+    labels = Counter(label for r in ROWS for label in r.labels)
+    labels["none (neutral)"] = sum(1 for r in ROWS if not r.labels)
+    sectors = Counter(r.sector for r in ROWS)
+    kinds = Counter(kind for r in ROWS for kind in r.hard)
+    for expected in (labels, sectors, kinds):
+        assert {k: table.get(k) for k in expected} == dict(expected)
+    registers = Counter(r.register for r in ROWS)
+    splits = Counter(r.split for r in ROWS)
+    assert f"Registers: oral {registers['oral']}, written {registers['written']}." in doc
+    assert f"Splits: train {splits['train']}, dev {splits['dev']}, test {splits['test']}." in doc
+    hard = sum(1 for r in ROWS if r.hard)
+    assert f"Hard cases: {hard} sentences ({hard / len(ROWS):.0%})" in doc
+    assert f"{len(ROWS):,} sentences" in doc
