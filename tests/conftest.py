@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import socket
 from pathlib import Path
@@ -14,6 +15,18 @@ from clientlens.lexicon import load_lexicon
 from clientlens.resources import example_path
 
 DATA = Path(__file__).parent / "data"
+
+
+def docx_bytes(paragraphs: list[str]) -> bytes:
+    """A Word document with one paragraph per string (built with python-docx)."""
+    from docx import Document
+
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import docx_bytes
 
 from clientlens.errors import InputError
 from clientlens.formats import Cue, build_transcript, is_noise, label_cues, speaker_stats, vtt
@@ -302,17 +303,6 @@ def test_read_bytes_dispatches():
     assert turns_of(read_bytes(data, "json")) == GOLDEN["diarised.json"][1]
 
 
-def _docx_bytes(paragraphs: list[str]) -> bytes:
-    from docx import Document
-
-    document = Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def _zip_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -365,8 +355,8 @@ BAD_FILES = [
     ("json", b'{"segments": [{"start": "0:01", "end": 2, "text": "Oui"}]}', "segment 0: 'start' must be a number"),
     ("json", b'[{"start": 0, "end": 1, "text": "Oui", "speaker": ["A"]}]', "'speaker' must be a string"),
     ("json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-    ("docx", _docx_bytes([]), "no text"),
-    ("docx", _docx_bytes(["", "   "]), "no text"),
+    ("docx", docx_bytes([]), "no text"),
+    ("docx", docx_bytes(["", "   "]), "no text"),
 ]
 
 

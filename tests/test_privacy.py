@@ -20,6 +20,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import docx_bytes
 
 from clientlens import cli
 from clientlens.analysis import analyze, analyze_file
@@ -232,17 +233,6 @@ def _zip_with_secret() -> bytes:
     return buffer.getvalue()
 
 
-def _docx(paragraphs: list[str]) -> bytes:
-    from docx import Document
-
-    document = Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def _big_file(path: Path) -> Path:
     with path.open("wb") as f:
         f.write((FRENCH * 4).encode("utf-8"))
@@ -287,7 +277,7 @@ FILE_CASES = {
     "json-string": ("x.json", json.dumps(FRENCH, ensure_ascii=False)),
     "docx-not-word": ("x.docx", _zip_with_secret()),
     "docx-old-word": ("x.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + FRENCH.encode("utf-8")),
-    "docx-labels-no-speech": ("x.docx", _docx(["DG :", "Marc Lefèvre (DG) :"])),
+    "docx-labels-no-speech": ("x.docx", docx_bytes(["DG :", "Marc Lefèvre (DG) :"])),
     "not-french": ("x.txt", ENGLISH),
     "not-french-vtt": ("x.vtt", f"WEBVTT\n\n00:00:01.000 --> 00:00:09.000\n<v Anne Roy>{ENGLISH}</v>\n"),
     "speaker-not-found": ("x.txt", FRENCH),

@@ -229,6 +229,7 @@ class Analyzer:
         for s, w in zip(sentences, words, strict=True):
             spoken[s.speaker] += w
         total = sum(words) or 1
+        with_speech = {s.speaker for s in sentences}
         out = []
         for name in transcript.speakers:
             score = Score.of(by_speaker[name], spoken[name], self.index_model)
@@ -237,7 +238,7 @@ class Analyzer:
                 index=round(score.index, 2),
                 interval=(round(score.interval[0], 2), round(score.interval[1], 2)),
                 verdict=verdict(score.index, self.index_model),
-                scored=name in scored and any(s.speaker == name for s in sentences),
+                scored=name in scored and name in with_speech,
             ))
         return out
 

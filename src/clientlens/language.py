@@ -131,7 +131,7 @@ class Lemmas:
         if lemma is None:
             lower = form.lower()
             found = self.table.get(lower) if lower in self.table else self.table.get(form, lower)
-            lemma = self._bounded(self._of)[form] = (found[0] if isinstance(found, list) else found).lower()
+            lemma = bounded(self._of)[form] = (found[0] if isinstance(found, list) else found).lower()
         return lemma
 
     def irregular(self, form: str) -> frozenset[str]:
@@ -142,17 +142,20 @@ class Lemmas:
             out = {lower, self.of(form)}
             for pos in _UPOS:
                 out.update(x.lower() for x in self.exceptions.get(pos.lower(), {}).get(lower, []))
-            found = self._bounded(self._irregular)[form] = frozenset(out)
+            found = bounded(self._irregular)[form] = frozenset(out)
         return found
 
-    @staticmethod
-    def _bounded(cache: dict) -> dict:
-        if len(cache) >= _MAX_CACHED_FORMS:  # any input, however varied, keeps memory flat
-            cache.clear()
-        return cache
 
 
-_MAX_CACHED_FORMS = 200_000
+#: Entries a per-form cache keeps before it is emptied: any input, however varied, keeps memory flat.
+MAX_CACHED_FORMS = 200_000
+
+
+def bounded(cache: dict) -> dict:
+    """The cache, emptied first when it holds MAX_CACHED_FORMS entries."""
+    if len(cache) >= MAX_CACHED_FORMS:
+        cache.clear()
+    return cache
 
 
 @cache

@@ -21,7 +21,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 
 from .errors import LexiconError, excerpt
-from .language import Lemmas
+from .language import Lemmas, bounded
 from .resources import lexicon_dir
 from .taxonomy import COMPONENT_BY_NAME, Polarity
 
@@ -179,9 +179,7 @@ class Lexicon:
             found |= self._by_rules(folded, lemmas)
             if len(folded) >= MIN_FUZZY_LENGTH and folded not in self._vocabulary:
                 found |= self._one_typo_away(folded)
-            if len(self._keys_cache) >= _MAX_CACHED_FORMS:
-                self._keys_cache.clear()
-            keys = self._keys_cache[form] = frozenset(found)
+            keys = bounded(self._keys_cache)[form] = frozenset(found)
         return keys
 
     def _by_rules(self, folded: str, lemmas: Lemmas) -> set[str]:
@@ -225,10 +223,8 @@ class Lexicon:
         """Lexicon words one edit from a folded form (cached: long words recur)."""
         found = self._typo_cache.get(form)
         if found is None:
-            if len(self._typo_cache) >= _MAX_CACHED_FORMS:
-                self._typo_cache.clear()
             near = {w for d in _deletions(form) for w in self._variants.get(d, ())}
-            found = self._typo_cache[form] = frozenset(w for w in near if _one_edit(form, w))
+            found = bounded(self._typo_cache)[form] = frozenset(w for w in near if _one_edit(form, w))
         return found
 
 
@@ -243,8 +239,6 @@ def known_lemmas(nlp: Language) -> frozenset[str]:
     return frozenset(word for words in index.values() for word in words)
 
 
-#: Forms whose possible keys are remembered (cleared beyond: bounded memory on any input).
-_MAX_CACHED_FORMS = 200_000
 #: Words at least this long may carry one typo and still match (shorter words would match
 #: too many ordinary words: « cibles » is one edit from « câbles »).
 MIN_FUZZY_LENGTH = 8
