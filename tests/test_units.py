@@ -69,15 +69,25 @@ def test_docs_are_streamed_not_kept():
 @pytest.mark.parametrize(
     ("text", "sentences"),
     [
-        ("Bon. M. Dupont est là… Il a dit « on les chasse. » Et voilà !", 4),  # « M. » is no sentence end
-        ("Le taux est de 3.5 pour cent?! Oui.", 2),
-        ("une phrase sans ponctuation du tout", 1),
+        ("Bon. M. Dupont est là… Il a dit « on les chasse. » Et voilà !",  # « M. » ends nothing
+         ["Bon.", "M. Dupont est là…", "Il a dit « on les chasse. »", "Et voilà !"]),
+        ("Le taux est de 3.5 pour cent?! Oui.", ["Le taux est de 3.5 pour cent?!", "Oui."]),
+        ("une phrase sans ponctuation du tout", ["une phrase sans ponctuation du tout"]),
+        # a short bracketed aside is a sentence of its own, not the start of the next one
+        ("Ben oui, c'est le principe. (rire) Et les retours ?",
+         ["Ben oui, c'est le principe.", "(rire)", "Et les retours ?"]),
+        ("Il a ri. [inaudible] Bref.", ["Il a ri.", "[inaudible]", "Bref."]),
+        ("(rires) Non, on rappelle.", ["(rires)", "Non, on rappelle."]),
+        # an aside inside a sentence stays in it; a long one after a sentence end is a sentence
+        ("On le rappelle (enfin, on essaie) le jour même.", ["On le rappelle (enfin, on essaie) le jour même."]),
+        ("C'est fini. (Et on a signé pour trois ans avec eux.)",
+         ["C'est fini.", "(Et on a signé pour trois ans avec eux.)"]),
     ],
 )
 def test_sentences_end_at_final_punctuation(text, sentences):
     transcript = parse_text(text)
     units = [u for p in parse_transcript(load_nlp(), transcript, _never) for u in p.units]
-    assert len(units) == sentences
+    assert [u.sentence.text for u in units] == sentences
     _covered(transcript, units)
 
 

@@ -62,19 +62,40 @@ def sentence_ranges(forms: Sequence[str], punct: Sequence[bool]) -> list[tuple[i
     """Token ranges of the sentences: a sentence ends after sentence-final punctuation and the
     punctuation that follows it (« » », « ?! »), spaCy's Sentencizer rule, run on token texts
     already read (iterating a Doc's tokens again would cost more than the rule itself).
-    Unpunctuated speech is cut into pieces of at most `max_tokens` (_long_cut).
+
+    Two additions for transcripts: an opening bracket after a sentence end opens the next
+    sentence, and a short bracketed aside that opens one (« (rires) », « [inaudible] ») is a
+    sentence of its own, not the start of the next one (_aside_cut). Unpunctuated speech is
+    cut into pieces of at most `max_tokens` (_long_cut).
     """
     ranges, start, seen_end = [], 0, False
     for i, (form, is_punct) in enumerate(zip(forms, punct, strict=True)):
         ends = form in _SENTENCE_END_SET
-        if seen_end and not is_punct and not ends:
+        if seen_end and (not is_punct or form in _OPENING) and not ends:
             ranges.append((start, i))
             start, seen_end = i, False
         elif ends:
             seen_end = True
     if start < len(forms):
         ranges.append((start, len(forms)))
-    return [piece for r in ranges for piece in _long_cut(forms, *r)]
+    return [piece for r in ranges for aside in _aside_cut(forms, *r) for piece in _long_cut(forms, *aside)]
+
+
+_OPENING = {"(": ")", "[": "]"}
+#: The longest bracketed aside (tokens between the brackets) cut off as a sentence of its own.
+_MAX_ASIDE_TOKENS = 3
+
+
+def _aside_cut(forms: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
+    """Split a leading « (rires) » or « [silence] » off the sentence it opens."""
+    closing = _OPENING.get(forms[start])
+    if closing is None:
+        return [(start, end)]
+    window = forms[start + 1 : min(end, start + _MAX_ASIDE_TOKENS + 2)]
+    if closing not in window:
+        return [(start, end)]
+    cut = start + 2 + window.index(closing)
+    return [(start, cut), (cut, end)] if cut < end else [(start, end)]
 
 
 def _long_cut(forms: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
