@@ -8,7 +8,14 @@ import shutil
 import numpy as np
 import pytest
 
-from clientlens.classifier import MANIFEST_FILE, MODEL_FILE, load_classifier
+from clientlens.classifier import (
+    ESTIMATORS,
+    MANIFEST_FILE,
+    MODEL_FILE,
+    SentenceModel,
+    label_matrix,
+    load_classifier,
+)
 from clientlens.errors import ModelError
 from clientlens.resources import model_dir
 from clientlens.taxonomy import LABELS
@@ -118,3 +125,21 @@ def test_char_ngrams_are_scikit_learns_char_wb(text):
 
     reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 6)).build_analyzer()
     assert CharNgrams(3, 6)(text) == reference(text)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_every_estimator_fits_and_its_direct_probabilities_are_exact(analyzer, estimator):
+    """Each candidate of scripts/select_estimator.py trains, learns, and takes the direct path."""
+    rows = [r for r in load_corpus() if r.split == "train" and r.sector == "hotel"]
+    inputs = analyzer.sentence_inputs([r.text for r in rows])
+    y = label_matrix(r.labels for r in rows)
+    model = SentenceModel(estimator=estimator, C=1.0).fit(inputs, y)
+    direct = model.predict_proba(inputs)
+    assert model._linear() is not None
+    assert np.allclose(direct, model.classifier_.predict_proba(model.features_.transform(inputs)), atol=1e-12)
+    assert np.mean((direct >= 0.5) == y) > 0.8  # it learnt its training sentences
+
+
+def test_an_unknown_estimator_is_refused():
+    with pytest.raises(ValueError, match="estimator must be one of"):
+        SentenceModel(estimator="forest").fit([], np.zeros((0, len(LABELS))))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from scipy.stats import spearmanr
 
+from clientlens.errors import InputError
 from clientlens.scoring import index_from_totals, load_index_model
 from clientlens.taxonomy import COMPONENT_NAMES
-from clientlens.validation import RatedTranscript, fit_weights, part_of
+from clientlens.validation import RatedTranscript, fit_weights, measure, part_of
 
 
 def item(i: int, adversarial: float, respectful: float, rating: float) -> RatedTranscript:
@@ -30,3 +34,26 @@ def test_fit_keeps_bias_and_respect_weight_and_nonnegative_weights():
 def test_parts_are_fixed_by_id():
     assert part_of("t01") == part_of("t01")
     assert {part_of(f"t{i:02d}") for i in range(1, 45)} == {"fit", "heldout"}
+
+
+_SPEECH = ("Directrice : Mme Roux nous a dit que le devis était illisible, elle avait raison, "
+           "on l'a refait et je l'ai rappelée moi-même.\n\nConsultant : Et ensuite ?\n")
+
+
+@pytest.mark.parametrize(("row_part", "expected"), [("fresh", "fresh"), ("fit", "fit"), (None, part_of("t01"))])
+def test_a_ratings_row_may_name_its_part(analyzer, tmp_path, row_part, expected):
+    (tmp_path / "t01.txt").write_text(_SPEECH, "utf-8")
+    row = {"id": "t01", "file": "t01.txt", "leader": "Directrice", "rating": 80, "tier": "go"}
+    if row_part:
+        row["part"] = row_part
+    (tmp_path / "ratings.jsonl").write_text(json.dumps(row) + "\n", "utf-8")
+    [measured] = measure(analyzer, tmp_path)
+    assert measured.part == expected and measured.totals["respectful_signals"] > 0
+
+
+def test_an_unknown_part_is_refused(analyzer, tmp_path):
+    (tmp_path / "t01.txt").write_text(_SPEECH, "utf-8")
+    row = {"id": "t01", "file": "t01.txt", "leader": "Directrice", "rating": 80, "tier": "go", "part": "test"}
+    (tmp_path / "ratings.jsonl").write_text(json.dumps(row) + "\n", "utf-8")
+    with pytest.raises(InputError, match="unknown part"):
+        measure(analyzer, tmp_path)

@@ -25,10 +25,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import RidgeClassifier
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .errors import ModelError
@@ -146,31 +147,52 @@ def build_features(char_ngrams: tuple[int, int] = (3, 6), min_df: int = 2) -> Fe
     ])
 
 
-class SentenceModel(ClassifierMixin, BaseEstimator):
-    """One sigmoid-calibrated ridge classifier per label over shared features.
+#: Linear estimators SentenceModel can use; all expose coef_ and intercept_ (SentenceModel._linear).
+ESTIMATORS = ("ridge", "logistic", "svm")
 
-    Ridge was chosen over logistic regression and a linear SVM by grouped 5-fold
-    cross-validation on train + dev (docs/evaluation.md): same linear form, same cost.
+
+class SentenceModel(ClassifierMixin, BaseEstimator):
+    """One sigmoid-calibrated linear classifier per label over shared features.
+
+    Ridge is the default: it beat logistic regression and a linear SVM in grouped 5-fold
+    cross-validation on train + dev (scripts/select_estimator.py, docs/evaluation.md).
 
     Args:
-        alpha: regularisation strength of each ridge classifier.
+        estimator: "ridge", "logistic" or "svm".
+        alpha: regularisation strength of the ridge classifier.
+        C: inverse regularisation strength of the logistic regression or the SVM.
+        class_weight: None or "balanced".
         char_ngrams: range of character n-grams.
         calibration_folds: folds of the sigmoid calibration.
         labels: the label names (columns of Y).
     """
 
-    def __init__(self, alpha: float = 1.0, char_ngrams: tuple[int, int] = (3, 6),
+    def __init__(self, estimator: str = "ridge", alpha: float = 1.0, C: float = 4.0,
+                 class_weight: str | None = None, char_ngrams: tuple[int, int] = (3, 6),
                  calibration_folds: int = 3, labels: tuple[str, ...] = LABELS) -> None:
+        self.estimator = estimator
         self.alpha = alpha
+        self.C = C
+        self.class_weight = class_weight
         self.char_ngrams = char_ngrams
         self.calibration_folds = calibration_folds
         self.labels = labels
 
+    def _base(self) -> BaseEstimator:
+        if self.estimator == "ridge":
+            return RidgeClassifier(alpha=self.alpha, class_weight=self.class_weight)
+        if self.estimator == "logistic":
+            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000,
+                                      solver="liblinear")
+        if self.estimator == "svm":
+            return LinearSVC(C=self.C, class_weight=self.class_weight)
+        raise ValueError(f"estimator must be one of {ESTIMATORS}, not {self.estimator!r}")
+
     def fit(self, X: Sequence[SentenceInput], Y: np.ndarray) -> SentenceModel:
         """Fit features and one calibrated classifier per label (Y: n x labels, 0/1)."""
+        base = self._base()
         self.features_ = build_features(self.char_ngrams)
         matrix = self.features_.fit_transform(X)
-        base = RidgeClassifier(alpha=self.alpha)
         # One classifier fitted on all the data, its sigmoid fitted on cross-validated
         # scores (ensemble=False): as well calibrated as averaging one model per fold, and a
         # third of the prediction cost and model size.

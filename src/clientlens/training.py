@@ -124,20 +124,31 @@ def evaluate(
     }
 
 
-def refit(rows: Sequence[CorpusRow], analyzer: Analyzer, folds: int = 5, **params: Any) -> SentenceModel:
-    """Fit on all `rows` (train + dev) with thresholds from grouped cross-validation.
-
-    Folds follow the writing groups, like the splits, so thresholds are tuned on
-    out-of-fold probabilities of sentences written apart from the ones the fold learnt from.
-    """
+def out_of_fold(
+    rows: Sequence[CorpusRow], analyzer: Analyzer, folds: int = 5, **params: Any
+) -> tuple[list[SentenceInput], np.ndarray, np.ndarray]:
+    """Inputs, labels and out-of-fold probabilities of a cross-validation grouped by writing
+    batch, like the splits: each fold is scored by a model that never saw its batches."""
     inputs = _inputs(analyzer, rows)
     y = label_matrix(r.labels for r in rows)
-    out_of_fold = np.zeros(y.shape)
+    proba = np.zeros(y.shape)
     for fit_idx, held_idx in GroupKFold(folds).split(inputs, y, [r.group for r in rows]):
         fold_model = SentenceModel(**params).fit([inputs[i] for i in fit_idx], y[fit_idx])
-        out_of_fold[held_idx] = fold_model.predict_proba([inputs[i] for i in held_idx])
+        proba[held_idx] = fold_model.predict_proba([inputs[i] for i in held_idx])
+    return inputs, y, proba
+
+
+def cross_validated(rows: Sequence[CorpusRow], analyzer: Analyzer, folds: int = 5, **params: Any) -> dict[str, Any]:
+    """Scores of out-of-fold predictions, thresholds tuned on them (for choosing settings)."""
+    _, y, proba = out_of_fold(rows, analyzer, folds, **params)
+    return scores(y, (proba >= best_thresholds(proba, y)).astype(int))
+
+
+def refit(rows: Sequence[CorpusRow], analyzer: Analyzer, folds: int = 5, **params: Any) -> SentenceModel:
+    """Fit on all `rows` (train + dev) with thresholds tuned on out-of-fold probabilities."""
+    inputs, y, proba = out_of_fold(rows, analyzer, folds, **params)
     model = SentenceModel(**params).fit(inputs, y)
-    model.thresholds_ = best_thresholds(out_of_fold, y)
+    model.thresholds_ = best_thresholds(proba, y)
     return model
 
 
