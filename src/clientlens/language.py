@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import spacy
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
@@ -82,8 +83,6 @@ def sentence_ranges(forms: Sequence[str], punct: Sequence[bool]) -> list[tuple[i
 
 
 _OPENING = {"(": ")", "[": "]"}
-#: The longest bracketed aside (tokens between the brackets) cut off as a sentence of its own.
-_MAX_ASIDE_TOKENS = 3
 
 
 def _aside_cut(forms: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
@@ -91,7 +90,7 @@ def _aside_cut(forms: Sequence[str], start: int, end: int) -> list[tuple[int, in
     closing = _OPENING.get(forms[start])
     if closing is None:
         return [(start, end)]
-    window = forms[start + 1 : min(end, start + _MAX_ASIDE_TOKENS + 2)]
+    window = forms[start + 1 : min(end, start + _segmentation().max_aside_tokens + 2)]
     if closing not in window:
         return [(start, end)]
     cut = start + 2 + window.index(closing)
@@ -100,7 +99,8 @@ def _aside_cut(forms: Sequence[str], start: int, end: int) -> list[tuple[int, in
 
 def _long_cut(forms: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
     """Cut an over-long sentence before a discourse word (« et », « alors », « donc » ...)."""
-    limit, cut_words = _segmentation()
+    settings = _segmentation()
+    limit, cut_words = settings.max_tokens, settings.cut_before
     out = []
     while end - start > limit:
         window = range(start + limit, start + limit // 2, -1)
@@ -111,11 +111,18 @@ def _long_cut(forms: Sequence[str], start: int, end: int) -> list[tuple[int, int
     return out
 
 
+class Segmentation(NamedTuple):
+    """Settings of lexicons/rules/segmentation.json."""
+
+    max_tokens: int
+    max_aside_tokens: int
+    cut_before: frozenset[str]
+
+
 @cache
-def _segmentation() -> tuple[int, frozenset[str]]:
-    """(max_tokens, cut words) of lexicons/rules/segmentation.json."""
+def _segmentation() -> Segmentation:
     raw = json.loads((lexicon_dir() / "rules" / "segmentation.json").read_text("utf-8"))
-    return int(raw["max_tokens"]), frozenset(raw["cut_before"])
+    return Segmentation(int(raw["max_tokens"]), int(raw["max_aside_tokens"]), frozenset(raw["cut_before"]))
 
 
 def _unaccented(word: str) -> str:
