@@ -10,7 +10,7 @@ from scipy.stats import spearmanr
 from clientlens.errors import InputError
 from clientlens.scoring import index_from_totals, load_index_model
 from clientlens.taxonomy import COMPONENT_NAMES
-from clientlens.validation import RatedTranscript, fit_weights, measure, part_of
+from clientlens.validation import RatedTranscript, fit_weights, measure, part_of, report
 
 
 def item(i: int, adversarial: float, respectful: float, rating: float) -> RatedTranscript:
@@ -57,3 +57,11 @@ def test_an_unknown_part_is_refused(analyzer, tmp_path):
     (tmp_path / "ratings.jsonl").write_text(json.dumps(row) + "\n", "utf-8")
     with pytest.raises(InputError, match="unknown part"):
         measure(analyzer, tmp_path)
+
+
+def test_report_measures_interval_coverage():
+    """A rating inside the report's interval counts as covered; far outside it does not."""
+    model = load_index_model()
+    inside = item(1, 2, 6, rating=index_from_totals(item(1, 2, 6, 0).totals, 500, model))
+    outside = item(2, 10, 0, rating=99)  # all adversarial evidence: the interval stays low
+    assert report([inside, outside], model)["interval_coverage"] == 0.5

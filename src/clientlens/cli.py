@@ -101,7 +101,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         print("index validation (rated transcripts, leader only):")
         for part, m in metrics.items():
             print(f"  {part:<13} n={m['transcripts']:<3} spearman={m.get('spearman')} "
-                  f"tier_accuracy={m.get('tier_accuracy')} mae={m.get('mae')}")
+                  f"tier_accuracy={m.get('tier_accuracy')} mae={m.get('mae')} "
+                  f"interval_coverage={m.get('interval_coverage')}")
     return 0
 
 

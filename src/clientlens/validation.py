@@ -16,7 +16,7 @@ from scipy.stats import spearmanr
 from .analysis import Analyzer
 from .errors import InputError
 from .resources import data_dir
-from .scoring import IndexModel, index_from_totals, verdict
+from .scoring import IndexModel, index_from_totals, interval, verdict
 from .taxonomy import COMPONENTS, Polarity
 
 #: Share of rated transcripts used to fit the weights; the rest is held out.
@@ -95,15 +95,19 @@ def _with(model: IndexModel, theta: np.ndarray) -> IndexModel:
 
 
 def report(items: Sequence[RatedTranscript], model: IndexModel) -> dict[str, Any]:
-    """Spearman correlation between index and rating, tier accuracy and mean absolute error."""
+    """Spearman correlation between index and rating, tier accuracy, mean absolute error, and
+    the share of ratings inside the report's interval (its coverage, against its level)."""
     if not items:
         return {"transcripts": 0}
     index = [index_from_totals(i.totals, i.words, model) for i in items]
     rho = spearmanr(index, [i.rating for i in items]).statistic
     tiers = [verdict(x, model) == i.tier for x, i in zip(index, items, strict=True)]
     mae = np.mean([abs(x - i.rating) for x, i in zip(index, items, strict=True)])
+    bounds = [interval(i.totals, i.words, model) for i in items]
+    covered = [lo <= i.rating <= hi for (lo, hi), i in zip(bounds, items, strict=True)]
     return {"transcripts": len(items), "spearman": round(float(rho), 3),
-            "tier_accuracy": round(float(np.mean(tiers)), 3), "mae": round(float(mae), 1)}
+            "tier_accuracy": round(float(np.mean(tiers)), 3), "mae": round(float(mae), 1),
+            "interval_coverage": round(float(np.mean(covered)), 3)}
 
 
 def leave_one_out(items: Sequence[RatedTranscript], model: IndexModel) -> dict[str, Any]:
