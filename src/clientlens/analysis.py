@@ -16,8 +16,8 @@ from . import __version__
 from .classifier import SentenceClassifier, SentenceInput, default_classifier, sentence_input
 from .errors import InputError, SpeakerNotFoundError
 from .evidence import EvidenceFinder, classifier_evidence
-from .language import DEFAULT_MODEL, UNUSED_COMPONENTS, LanguageTally, Lemmas, lemmas, load_nlp
-from .lexicon import Lexicon, fold, known_lemmas, load_lexicon
+from .language import DEFAULT_MODEL, UNUSED_COMPONENTS, LanguageTally, Lemmas, fold, lemmas, load_nlp
+from .lexicon import Lexicon, known_lemmas, load_lexicon
 from .read import normalize_name, parse_text, read_file
 from .redact import redact_report
 from .report import Report

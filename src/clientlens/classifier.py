@@ -33,7 +33,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .errors import ModelError
-from .lexicon import fold
+from .language import fold
 from .resources import model_dir
 from .taxonomy import LABELS
 from .types import Evidence

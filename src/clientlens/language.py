@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -33,6 +33,9 @@ DEFAULT_MODEL = "fr_core_news_sm"
 UNUSED_COMPONENTS: tuple[str, ...] = ("ner",)
 #: Sentence-final punctuation (spaCy's Sentencizer defaults lack the ellipsis character).
 SENTENCE_ENDS = (*Sentencizer.default_punct_chars, "…")
+_SENTENCE_END_SET = frozenset(SENTENCE_ENDS)
+#: Brackets that open an aside, with the one that closes it.
+_OPENING = {"(": ")", "[": "]"}
 #: Parts of speech the lemmatizer distinguishes: a form's possible lemmas are those of each.
 _UPOS = ("NOUN", "VERB", "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "PRON", "PUNCT", "SCONJ", "PROPN")
 
@@ -82,9 +85,6 @@ def sentence_ranges(forms: Sequence[str], punct: Sequence[bool]) -> list[tuple[i
     return [piece for r in ranges for aside in _aside_cut(forms, *r) for piece in _long_cut(forms, *aside)]
 
 
-_OPENING = {"(": ")", "[": "]"}
-
-
 def _aside_cut(forms: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
     """Split a leading « (rires) » or « [silence] » off the sentence it opens."""
     closing = _OPENING.get(forms[start])
@@ -104,7 +104,7 @@ def _long_cut(forms: Sequence[str], start: int, end: int) -> list[tuple[int, int
     out = []
     while end - start > limit:
         window = range(start + limit, start + limit // 2, -1)
-        cut = next((i for i in window if _unaccented(forms[i]) in cut_words), start + limit)
+        cut = next((i for i in window if fold(forms[i]) in cut_words), start + limit)
         out.append((start, cut))
         start = cut
     out.append((start, end))
@@ -125,11 +125,12 @@ def _segmentation() -> Segmentation:
     return Segmentation(int(raw["max_tokens"]), int(raw["max_aside_tokens"]), frozenset(raw["cut_before"]))
 
 
-def _unaccented(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
-
-
-_SENTENCE_END_SET = frozenset(SENTENCE_ENDS)
+@lru_cache(maxsize=1 << 18)  # bounded: any input, however varied, keeps memory flat
+def fold(text: str) -> str:
+    """The matching key: lower case, no accents, plain apostrophes, and no invisible format
+    characters (zero-width spaces, soft hyphens), which must not hide a term."""
+    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
 
 
 class Lemmas:
@@ -172,7 +173,6 @@ class Lemmas:
                 out.update(x.lower() for x in self.exceptions.get(pos.lower(), {}).get(lower, []))
             found = bounded(self._irregular)[form] = frozenset(out)
         return found
-
 
 
 #: Entries a per-form cache keeps before it is emptied: any input, however varied, keeps memory flat.

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import spacy
@@ -21,7 +20,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 
 from .errors import LexiconError, excerpt
-from .language import Lemmas, bounded
+from .language import Lemmas, bounded, fold
 from .resources import lexicon_dir
 from .taxonomy import COMPONENT_BY_NAME, Polarity
 
@@ -90,14 +89,6 @@ class Match:
     end: int
 
 
-@lru_cache(maxsize=1 << 18)  # bounded: any input, however varied, keeps memory flat
-def fold(text: str) -> str:
-    """The matching key: lower case, no accents, plain apostrophes, and no invisible format
-    characters (zero-width spaces, soft hyphens), which must not hide a term."""
-    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
-
-
 def term_words(term: str) -> Words:
     """Split a term into matching keys with the French tokenizer, as texts are split."""
     return tuple(fold(t.text) for t in _tokenizer()(term) if not t.is_space)
@@ -153,7 +144,6 @@ class Lexicon:
                     if end:
                         found.append(Match(entry, i, end))
         return _longest_first(found, doc)
-
 
     def may_match(self, forms: Sequence[str], lemmas: Lemmas) -> bool:
         """Whether some entry could match these token forms under any tagging of them.

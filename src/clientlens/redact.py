@@ -23,8 +23,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from .language import DEFAULT_MODEL, load_ner, segments
-from .lexicon import fold
+from .language import DEFAULT_MODEL, fold, load_ner, segments
 from .read import normalize_name
 from .report import Report
 from .resources import lexicon_dir

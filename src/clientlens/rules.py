@@ -15,7 +15,8 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import LexiconEntry, Match, fold, match_words, pos_fits, term_words, token_keys
+from .language import fold
+from .lexicon import LexiconEntry, Match, match_words, pos_fits, term_words, token_keys
 from .resources import lexicon_dir
 
 #: Dependencies that open a new clause: negation or hypothesis does not climb past them.

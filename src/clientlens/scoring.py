@@ -145,7 +145,8 @@ def interval(totals: Mapping[str, float], words: int, model: IndexModel) -> tupl
     """Uncertainty on the index from Poisson intervals on each component's evidence count.
 
     The low end takes every adversarial count at its upper bound and every respectful count
-    at its lower bound (and conversely); with little speech the bounds are far apart.
+    at its lower bound (and conversely); with little speech the bounds are far apart. The
+    interval always holds the index itself.
     """
     alpha = 1.0 - model.interval_level
     low, high = {}, {}
@@ -153,7 +154,8 @@ def interval(totals: Mapping[str, float], words: int, model: IndexModel) -> tupl
         lo, hi = _poisson_bounds(total, alpha)
         adversarial = COMPONENT_BY_NAME[name].polarity is Polarity.ADVERSARIAL
         low[name], high[name] = (hi, lo) if adversarial else (lo, hi)
-    return index_from_totals(low, words, model), index_from_totals(high, words, model)
+    index = index_from_totals(totals, words, model)
+    return min(index_from_totals(low, words, model), index), max(index_from_totals(high, words, model), index)
 
 
 def _poisson_bounds(count: float, alpha: float) -> tuple[float, float]:
@@ -207,8 +209,7 @@ class Score:
         totals = Totals.from_signals(signals(evidence))
         per_component = totals.per_component(model.sentence_cap)
         index = index_from_totals(per_component, words, model)
-        lo, hi = interval(per_component, words, model)
-        return cls(totals, per_component, words, index, (min(lo, index), max(hi, index)))
+        return cls(totals, per_component, words, index, interval(per_component, words, model))
 
     def with_impacts(self, evidence: Iterable[Evidence], model: IndexModel) -> list[Evidence]:
         """Each counted piece's impact: the index with it minus the index without it."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE
 from spacy.language import Language
@@ -96,13 +97,12 @@ class Tokens:
 
 def parse_transcript(nlp: Language, transcript: Transcript, needs_parse: NeedsParse) -> Iterator[Paragraph]:
     """Split the transcript into sentence units, paragraph by paragraph, in text order."""
-    pieces = [
+    pieces = (
         (t_index, offset, chunk)
         for t_index, turn in enumerate(transcript.turns)
         for offset, chunk in segments(transcript.text, turn.start, turn.end)
-    ]
-    for g in range(0, len(pieces), GROUP_SIZE):
-        group = pieces[g : g + GROUP_SIZE]
+    )
+    while group := list(islice(pieces, GROUP_SIZE)):  # lazily: no copy of the whole text
         paragraphs = [paragraph(nlp, chunk, offset, t_index, transcript) for t_index, offset, chunk in group]
         yield from with_parses(nlp, paragraphs, [chunk for _, _, chunk in group], needs_parse)
 
