@@ -8,7 +8,10 @@ import socket
 import pytest
 
 import clientlens
+from clientlens.analysis import Analyzer
+from clientlens.classifier import CONTEXT_SENTENCES
 from clientlens.errors import InputError, NotFrenchError, SpeakerNotFoundError
+from clientlens.taxonomy import LABELS
 
 INTERVIEW = (
     "Intervieweuse : Comment parlez-vous de vos cibles et de la conquête de nouveaux comptes ?\n\n"
@@ -148,3 +151,32 @@ def test_timestamped_text_turns_give_times(analyzer):
     report = analyzer.analyze("[00:01:02] DG : Nos clients sont des partenaires et on les écoute vraiment.\n"
                               "[00:02:00] Q : Merci.", speaker="DG")
     assert report.sentences[0].t_start == 62.0
+
+
+class _RecordingClassifier:
+    """A SentenceClassifier that keeps what it was given and labels nothing."""
+
+    sha256 = "recording"
+
+    def __init__(self) -> None:
+        self.inputs: list = []
+
+    def predict(self, items):
+        self.inputs.extend(items)
+        return [([], dict.fromkeys(LABELS, 0.0)) for _ in items]
+
+
+def test_the_classifier_sees_the_speakers_previous_sentences_only():
+    recorder = _RecordingClassifier()
+    Analyzer(classifier=recorder).analyze(
+        "Directrice : Le premier rayon est prêt. Le deuxième arrive lundi. Le troisième attendra.\n\n"
+        "Consultant : Et le quatrième ?\n\n"
+        "Directrice : Il ouvrira en mars."
+    )
+    contexts = {i.text: i.context for i in recorder.inputs}
+    assert contexts["Le premier rayon est prêt."] == ""
+    assert contexts["Le deuxième arrive lundi."] == "Le premier rayon est prêt."
+    assert contexts["Et le quatrième ?"] == ""  # another speaker's sentences are not its context
+    # the last CONTEXT_SENTENCES of the same speaker, across the other speaker's turn
+    assert CONTEXT_SENTENCES == 2
+    assert contexts["Il ouvrira en mars."] == "Le deuxième arrive lundi. Le troisième attendra."

@@ -75,3 +75,14 @@ def test_datasheet_counts_are_the_corpus_counts():
     hard = sum(1 for r in ROWS if r.hard)
     assert f"Hard cases: {hard} sentences ({hard / len(ROWS):.0%})" in doc
     assert f"{len(ROWS):,} sentences" in doc
+
+
+def test_second_annotation_covers_corpus_sentences_with_known_labels():
+    """corpus/second_annotation.jsonl (inter-annotator agreement) relabels corpus sentences only."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "corpus" / "second_annotation.jsonl"
+    second = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    ids = {r.id for r in ROWS}
+    assert len(second) >= 300 and all(s["id"] in ids and set(s["labels"]) <= set(LABELS) for s in second)

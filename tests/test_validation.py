@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from scipy.stats import spearmanr
@@ -10,7 +11,8 @@ from scipy.stats import spearmanr
 from clientlens.errors import InputError
 from clientlens.scoring import index_from_totals, load_index_model
 from clientlens.taxonomy import COMPONENT_NAMES
-from clientlens.validation import RatedTranscript, fit_weights, measure, part_of, report
+from clientlens.training import load_corpus
+from clientlens.validation import RatedTranscript, cross_fitted, fit_weights, measure, part_of, report
 
 
 def item(i: int, adversarial: float, respectful: float, rating: float) -> RatedTranscript:
@@ -40,7 +42,7 @@ _SPEECH = ("Directrice : Mme Roux nous a dit que le devis était illisible, elle
            "on l'a refait et je l'ai rappelée moi-même.\n\nConsultant : Et ensuite ?\n")
 
 
-@pytest.mark.parametrize(("row_part", "expected"), [("fresh", "fresh"), ("fit", "fit"), (None, part_of("t01"))])
+@pytest.mark.parametrize(("row_part", "expected"), [("heldout", "heldout"), ("fit", "fit"), (None, part_of("t01"))])
 def test_a_ratings_row_may_name_its_part(analyzer, tmp_path, row_part, expected):
     (tmp_path / "t01.txt").write_text(_SPEECH, "utf-8")
     row = {"id": "t01", "file": "t01.txt", "leader": "Directrice", "rating": 80, "tier": "go"}
@@ -65,3 +67,28 @@ def test_report_measures_interval_coverage():
     inside = item(1, 2, 6, rating=index_from_totals(item(1, 2, 6, 0).totals, 500, model))
     outside = item(2, 10, 0, rating=99)  # all adversarial evidence: the interval stays low
     assert report([inside, outside], model)["interval_coverage"] == 0.5
+
+
+def _vocabulary(analyzer) -> set[str]:
+    """Every word feature of an analyzer's classifier."""
+    words: set[str] = set()
+    for _, pipeline in analyzer.classifier.model.features_.transformer_list:
+        words |= set(getattr(pipeline.steps[-1][1], "vocabulary_", {}))
+    return words
+
+
+def test_cross_fitting_measures_each_transcript_without_its_own_sentences(analyzer):
+    """A transcript's sentences are left out of the model that measures it, and only of that one."""
+    rows = [r for r in load_corpus() if r.sector == "bank" and r.split == "train"][:300]
+    marked = [replace(r, group="transcript-tA", text=f"{r.text} Zorglubien.") if k < 20 else
+              replace(r, group="transcript-tB") if k < 40 else r for k, r in enumerate(rows)]
+    analyzer_for = cross_fitted(analyzer, marked, folds=2)
+    without_a, without_b = analyzer_for("tA"), analyzer_for("tB")
+    assert without_a is not analyzer and without_b is not without_a
+    assert "zorglubien" not in _vocabulary(without_a) and "zorglubien" in _vocabulary(without_b)
+    assert analyzer_for("t-unrated") is analyzer
+
+
+def test_without_transcript_sentences_every_transcript_gets_the_analyzer_itself(analyzer):
+    rows = [r for r in load_corpus() if r.sector == "bank"][:50]
+    assert cross_fitted(analyzer, rows)("t01") is analyzer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -13,7 +13,7 @@ import spacy
 from spacy.tokens import Doc
 
 from . import __version__
-from .classifier import SentenceClassifier, SentenceInput, default_classifier, sentence_input
+from .classifier import CONTEXT_SENTENCES, SentenceClassifier, SentenceInput, default_classifier, sentence_input
 from .errors import InputError, SpeakerNotFoundError
 from .evidence import EvidenceFinder, classifier_evidence
 from .language import DEFAULT_MODEL, UNUSED_COMPONENTS, LanguageTally, Lemmas, fold, lemmas, load_nlp
@@ -137,17 +137,20 @@ class Analyzer:
         provenance = {**report.provenance, "spacy_model": "the caller's pipeline", "disabled_components": []}
         return replace(report, provenance=provenance)
 
-    def sentence_inputs(self, texts: Sequence[str]) -> list[SentenceInput]:
-        """Classifier inputs for stand-alone sentences (training and evaluation corpora).
+    def sentence_inputs(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[SentenceInput]:
+        """Classifier inputs for stand-alone sentences (training and evaluation corpora), with
+        the text of the speaker's previous sentences when known (`contexts`).
 
         Each text is one unit, even when spaCy splits it in two, as its label covers it all.
         """
+        contexts = contexts or [""] * len(texts)
         units = [whole_text_unit(self.nlp, text) for text in texts]
         todo = [i for i, u in enumerate(units) if self._needs_parse(u.forms)]
         hits: dict[int, list[Evidence]] = {i: [] for i in range(len(units))}
         for i, parsed in zip(todo, self.nlp.pipe((texts[i] for i in todo), batch_size=128), strict=True):
             hits[i] = self.finder.in_doc(parsed)
-        return [sentence_input(u.sentence.text, u.content, hits[i], self.lemmas.of) for i, u in enumerate(units)]
+        return [sentence_input(u.sentence.text, u.content, hits[i], self.lemmas.of, contexts[i])
+                for i, u in enumerate(units)]
 
     def _needs_parse(self, forms: Sequence[str]) -> bool:
         """Whether a sentence may hold a lexicon term, so that the rules need its parse."""
@@ -162,6 +165,7 @@ class Analyzer:
         out = _Collected()
         tally = LanguageTally()
         recent = _RecentWords(transcript, self.finder.echo_lookback, self.lemmas)
+        said: dict[str | None, deque[str]] = defaultdict(lambda: deque(maxlen=CONTEXT_SENTENCES))
         for paragraph in paragraphs:
             earlier = recent.before(paragraph.turn)
             for unit in paragraph.units:
@@ -171,7 +175,10 @@ class Analyzer:
                 out.sentences.append(unit.sentence)
                 out.turns.append(unit.turn)
                 out.words.append(unit.words)
-                out.inputs.append(sentence_input(unit.sentence.text, unit.content, hits, self.lemmas.of))
+                before = said[unit.sentence.speaker]
+                out.inputs.append(sentence_input(unit.sentence.text, unit.content, hits, self.lemmas.of,
+                                                 " ".join(before)))
+                before.append(unit.sentence.text)
                 out.evidence.extend(hits)
             recent.add(paragraph)
         tally.check()

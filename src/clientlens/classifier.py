@@ -1,8 +1,10 @@
 """Classifier stage: multi-label sentence classifier (scikit-learn) and its safe loading.
 
-Features per sentence: word and character n-grams of the text, lemma n-grams, and cues
-derived from the lexicon stage (counted hits per family, cancelled hits per rule), so that
-« nos clients ne sont pas des cibles » is not read as a hunting sentence.
+Features per sentence: word and character n-grams of the text, lemma n-grams, cues derived
+from the lexicon stage (counted hits per family, cancelled hits per rule), so that « nos
+clients ne sont pas des cibles » is not read as a hunting sentence, and the words of the
+speaker's previous sentences, so that « Et là, rien, pas un mot. » can be read as the end of
+the anecdote it closes.
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ MANIFEST_FILE = "manifest.json"
 _NUMBER = re.compile(r"\d")
 _PERCENT = re.compile(r"\d\s*(%|pour ?cent)")
 _MONEY = re.compile(r"\d\s*(€|k€|euros?|m€|M€)|\$")
+#: Previous sentences of the same speaker given to the classifier as context (docs/evaluation.md).
+CONTEXT_SENTENCES = 2
+#: The context feature of a sentence with none (a speaker's first one, a stand-alone sentence):
+#: it also keeps the context vocabulary non-empty for a corpus without any context.
+NO_CONTEXT = "contexte_vide"
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class SentenceInput:
     text: str
     lemmas: str
     cues: dict[str, float] = field(default_factory=dict)
+    context: str = ""  # the speaker's previous sentences ("" for a stand-alone sentence)
 
 
 def surface_cues(text: str) -> dict[str, float]:
@@ -66,10 +74,11 @@ def surface_cues(text: str) -> dict[str, float]:
 
 
 def sentence_input(
-    text: str, words: Iterable[str], evidence: Iterable[Evidence], lemma_of: Callable[[str], str]
+    text: str, words: Iterable[str], evidence: Iterable[Evidence], lemma_of: Callable[[str], str],
+    context: str = "",
 ) -> SentenceInput:
-    """Classifier input of a sentence, its words (tokens but punctuation and spaces) and the
-    lexicon evidence found in it.
+    """Classifier input of a sentence, its words (tokens but punctuation and spaces), the
+    lexicon evidence found in it and the text of the speaker's previous sentences.
 
     Lemmas come from `lemma_of` (language.Lemmas.of, a table lookup), not from tagging: most
     sentences are never tagged (language.py), and training must see what analysis sees.
@@ -81,7 +90,7 @@ def sentence_input(
             continue
         key = f"family={e.family}" if e.counted else f"cancelled={_rule_of(e.reason)}:{e.polarity}"
         cues[key] = cues.get(key, 0.0) + (e.weight if e.counted else 1.0)
-    return SentenceInput(text, lemmas, cues)
+    return SentenceInput(text, lemmas, cues, context)
 
 
 def _rule_of(reason: str | None) -> str:
@@ -94,6 +103,10 @@ def _texts(items: Sequence[SentenceInput]) -> list[str]:
 
 def _lemmas(items: Sequence[SentenceInput]) -> list[str]:
     return [i.lemmas for i in items]
+
+
+def _contexts(items: Sequence[SentenceInput]) -> list[str]:
+    return [i.context.lower() or NO_CONTEXT for i in items]
 
 
 def _cues(items: Sequence[SentenceInput]) -> list[dict[str, float]]:
@@ -130,7 +143,7 @@ def _word_ngrams(word: str, min_n: int, max_n: int) -> tuple[str, ...]:
 
 
 def build_features(char_ngrams: tuple[int, int] = (3, 6), min_df: int = 2) -> FeatureUnion:
-    """Word, character, lemma and cue features."""
+    """Word, character, lemma, cue and context features."""
     return FeatureUnion([
         ("words", Pipeline([("select", FunctionTransformer(_texts)),
                             ("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=min_df,
@@ -144,6 +157,8 @@ def build_features(char_ngrams: tuple[int, int] = (3, 6), min_df: int = 2) -> Fe
                                                        sublinear_tf=True, token_pattern=r"\S+"))])),
         ("cues", Pipeline([("select", FunctionTransformer(_cues)),
                            ("dict", DictVectorizer())])),
+        ("context", Pipeline([("select", FunctionTransformer(_contexts)),
+                              ("tfidf", TfidfVectorizer(min_df=min_df, sublinear_tf=True))])),
     ])
 
 

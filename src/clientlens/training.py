@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ from .resources import corpus_path, model_dir
 from .taxonomy import COMPONENT_BY_NAME, LABELS
 
 SPLITS = ("train", "dev", "test")
+#: Group of the corpus sentences taken from a rated transcript: "transcript-<id>".
+TRANSCRIPT_GROUP = "transcript-"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class CorpusRow:
     hard: tuple[str, ...]
     group: str
     split: str
+    context: str = ""  # the speaker's previous sentences, for sentences taken from transcripts
 
 
 def load_corpus(path: str | Path | None = None) -> list[CorpusRow]:
@@ -47,7 +50,7 @@ def load_corpus(path: str | Path | None = None) -> list[CorpusRow]:
             raw = json.loads(line)
             row = CorpusRow(raw["id"], raw["text"], tuple(raw["labels"]), raw.get("sector", ""),
                             raw.get("register", ""), tuple(raw.get("hard", ())),
-                            raw.get("group", raw["id"]), raw.get("split", "train"))
+                            raw.get("group", raw["id"]), raw.get("split", "train"), raw.get("context", ""))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise InputError(f"{path}:{lineno}: malformed corpus row ({exc})") from None
         unknown = set(row.labels) - set(LABELS)
@@ -58,15 +61,35 @@ def load_corpus(path: str | Path | None = None) -> list[CorpusRow]:
 
 
 def corpus_hash(rows: Sequence[CorpusRow]) -> str:
-    """sha256 over the corpus content (text, labels, split), independent of file layout."""
+    """sha256 over the corpus content (text, labels, split, context), independent of file layout."""
     digest = hashlib.sha256()
     for r in rows:
-        digest.update(json.dumps([r.id, r.text, r.labels, r.split], ensure_ascii=False).encode())
+        digest.update(json.dumps([r.id, r.text, r.labels, r.split, r.context], ensure_ascii=False).encode())
     return digest.hexdigest()
 
 
-def _inputs(analyzer: Analyzer, rows: Sequence[CorpusRow]) -> list[SentenceInput]:
-    return analyzer.sentence_inputs([r.text for r in rows])
+def transcript_id(group: str) -> str | None:
+    """The rated transcript a corpus group comes from, if any."""
+    return group.removeprefix(TRANSCRIPT_GROUP) if group.startswith(TRANSCRIPT_GROUP) else None
+
+
+def leave_transcripts_out(
+    rows: Sequence[CorpusRow], inputs: Sequence[SentenceInput], y: np.ndarray, base: SentenceModel, folds: int,
+) -> Iterator[tuple[set[str], SentenceModel]]:
+    """For each fold of the rated transcripts with sentences in `rows`: the fold's transcript
+    ids and `base` refitted without their sentences (same parameters and thresholds)."""
+    owned = sorted({t for r in rows if (t := transcript_id(r.group))})
+    for k in range(min(folds, len(owned))):
+        fold = set(owned[k::folds])
+        keep = [i for i, r in enumerate(rows) if transcript_id(r.group) not in fold]
+        model = SentenceModel(**base.get_params()).fit([inputs[i] for i in keep], y[keep])
+        model.thresholds_ = base.thresholds_
+        yield fold, model
+
+
+def sentence_inputs(analyzer: Analyzer, rows: Sequence[CorpusRow]) -> list[SentenceInput]:
+    """Classifier inputs of corpus rows."""
+    return analyzer.sentence_inputs([r.text for r in rows], [r.context for r in rows])
 
 
 def fit_model(
@@ -75,9 +98,9 @@ def fit_model(
 ) -> SentenceModel:
     """Fit on the training rows and tune per-label thresholds on the dev rows."""
     model = SentenceModel(**params)
-    model.fit(_inputs(analyzer, train_rows), label_matrix(r.labels for r in train_rows))
+    model.fit(sentence_inputs(analyzer, train_rows), label_matrix(r.labels for r in train_rows))
     if dev_rows:
-        model.tune_thresholds(_inputs(analyzer, dev_rows), label_matrix(r.labels for r in dev_rows))
+        model.tune_thresholds(sentence_inputs(analyzer, dev_rows), label_matrix(r.labels for r in dev_rows))
     return model
 
 
@@ -109,7 +132,7 @@ def evaluate(
     model: SentenceModel, rows: Sequence[CorpusRow], analyzer: Analyzer
 ) -> dict[str, Any]:
     """Model and keyword-baseline scores on `rows`, overall and on the hard cases."""
-    inputs = _inputs(analyzer, rows)
+    inputs = sentence_inputs(analyzer, rows)
     y = label_matrix(r.labels for r in rows)
     predicted = model.predict(inputs)
     baseline = keyword_baseline(inputs, analyzer)
@@ -129,7 +152,7 @@ def out_of_fold(
 ) -> tuple[list[SentenceInput], np.ndarray, np.ndarray]:
     """Inputs, labels and out-of-fold probabilities of a cross-validation grouped by writing
     batch, like the splits: each fold is scored by a model that never saw its batches."""
-    inputs = _inputs(analyzer, rows)
+    inputs = sentence_inputs(analyzer, rows)
     y = label_matrix(r.labels for r in rows)
     proba = np.zeros(y.shape)
     for fit_idx, held_idx in GroupKFold(folds).split(inputs, y, [r.group for r in rows]):

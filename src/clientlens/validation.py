@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -14,10 +14,12 @@ from scipy.optimize import minimize
 from scipy.stats import spearmanr
 
 from .analysis import Analyzer
+from .classifier import TrainedClassifier, label_matrix
 from .errors import InputError
 from .resources import data_dir
 from .scoring import IndexModel, index_from_totals, interval, verdict
 from .taxonomy import COMPONENTS, Polarity
+from .training import CorpusRow, leave_transcripts_out, load_corpus, sentence_inputs, transcript_id
 
 #: Share of rated transcripts used to fit the weights; the rest is held out.
 FIT_SHARE = 0.55
@@ -41,10 +43,12 @@ def transcripts_dir() -> Path:
     return data_dir("corpus") / "transcripts"
 
 
-#: Parts of the rated transcripts. Only "fit" is fitted on. "fresh" transcripts were written
-#: after the classifier and the index were last designed, and nothing was looked at on them
-#: before they were measured (docs/evaluation.md); a ratings row names that part explicitly.
-PARTS = ("fit", "heldout", "fresh")
+#: Parts of the rated transcripts. Only "fit" is fitted on (index weights, and the classifier
+#: through the sentences of these transcripts in the corpus); "heldout" transcripts were
+#: written after both were last designed and are only measured (docs/evaluation.md).
+PARTS = ("fit", "heldout")
+#: Folds of the cross-fitting of transcripts whose sentences the classifier was trained on.
+CROSS_FIT_FOLDS = 5
 
 
 def part_of(transcript_id: str) -> str:
@@ -53,21 +57,59 @@ def part_of(transcript_id: str) -> str:
     return "fit" if h < FIT_SHARE * 1000 else "heldout"
 
 
-def measure(analyzer: Analyzer, folder: Path | None = None) -> list[RatedTranscript]:
-    """Analyse every rated transcript (leader only) and keep its component totals."""
+def read_ratings(folder: Path | None = None) -> list[dict[str, Any]]:
+    """The rows of ratings.jsonl (id, file, leader, rating, tier, optional part, ...)."""
+    folder = folder or transcripts_dir()
+    lines = (folder / "ratings.jsonl").read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def measure(
+    analyzer: Analyzer, folder: Path | None = None, analyzer_for: Callable[[str], Analyzer] | None = None,
+) -> list[RatedTranscript]:
+    """Analyse every rated transcript (leader only) and keep its component totals.
+
+    `analyzer_for(id)` picks the analyzer of each transcript (see `cross_fitted`); by default
+    `analyzer` measures them all.
+    """
     folder = folder or transcripts_dir()
     out = []
-    for line in (folder / "ratings.jsonl").read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        report = analyzer.analyze_file(folder / row["file"], speaker=row["leader"])
+    for row in read_ratings(folder):
+        chosen = analyzer_for(row["id"]) if analyzer_for else analyzer
+        report = chosen.analyze_file(folder / row["file"], speaker=row["leader"])
         totals = {k: c.count for k, c in report.components.items()}
         part = row.get("part") or part_of(row["id"])
         if part not in PARTS:
             raise InputError(f"{row['id']}: unknown part {part!r} (expected one of {PARTS})")
         out.append(RatedTranscript(row["id"], float(row["rating"]), row["tier"], totals, report.words, part))
     return out
+
+
+def cross_fitted(
+    analyzer: Analyzer, rows: Sequence[CorpusRow], folds: int = CROSS_FIT_FOLDS,
+) -> Callable[[str], Analyzer]:
+    """Per transcript, an analyzer whose classifier never saw that transcript's sentences.
+
+    The bundled classifier is trained on the corpus, which holds the annotated sentences of
+    the "fit" transcripts; measured with it, those transcripts would get cleaner labels than
+    any new transcript, and the index weights fitted on them would be too trusting. So the
+    transcripts are split into `folds` folds and each fold is measured by the same model
+    refitted without that fold's sentences (same parameters and thresholds). Transcripts
+    with no sentence in `rows` get `analyzer` itself.
+    """
+    owned = any(transcript_id(r.group) for r in rows)
+    if not owned or not isinstance(analyzer.classifier, TrainedClassifier):
+        return lambda _: analyzer
+    inputs = sentence_inputs(analyzer, rows)
+    folds_and_models = leave_transcripts_out(
+        rows, inputs, label_matrix(r.labels for r in rows), analyzer.classifier.model, folds)
+    chosen: dict[str, Analyzer] = {}
+    for k, (fold, model) in enumerate(folds_and_models):
+        fold_analyzer = Analyzer(lexicon=analyzer.lexicon, index_model=analyzer.index_model,
+                                 classifier=TrainedClassifier(model, f"cross-fit fold {k + 1}/{folds}"),
+                                 spacy_model=analyzer.spacy_model)
+        chosen.update(dict.fromkeys(fold, fold_analyzer))
+    return lambda tid: chosen.get(tid, analyzer)
 
 
 def fit_weights(items: Sequence[RatedTranscript], model: IndexModel) -> IndexModel:
@@ -123,21 +165,22 @@ def leave_one_out(items: Sequence[RatedTranscript], model: IndexModel) -> dict[s
             "tier_accuracy": round(float(np.mean(tiers)), 3)}
 
 
-def validate(analyzer: Analyzer, fit: bool = True) -> tuple[IndexModel, dict[str, Any]]:
+def validate(
+    analyzer: Analyzer, fit: bool = True, corpus: str | Path | None = None,
+) -> tuple[IndexModel, dict[str, Any]]:
     """Fit on the fit part (unless `fit` is False) and report on every part.
 
-    "all_unseen" pools the held-out and fresh parts: every transcript the weights were not
-    fitted on. Leave-one-out runs over every transcript.
+    Transcripts whose sentences are in the training rows of `corpus` are measured cross-fitted
+    (`cross_fitted`). Leave-one-out runs over the fit part, for a steadier in-sample estimate.
     """
-    items = measure(analyzer)
+    rows = [r for r in load_corpus(corpus) if r.split != "test"]
+    items = measure(analyzer, analyzer_for=cross_fitted(analyzer, rows))
     model = analyzer.index_model
     by_part = {p: [i for i in items if i.part == p] for p in PARTS}
     if fit:
         model = fit_weights(by_part["fit"], model)
     metrics = {p: report(by_part[p], model) for p in PARTS if by_part[p]}
-    if by_part["fresh"]:
-        metrics["all_unseen"] = report(by_part["heldout"] + by_part["fresh"], model)
-    metrics["leave_one_out"] = leave_one_out(items, analyzer.index_model)
+    metrics["leave_one_out"] = leave_one_out(by_part["fit"], analyzer.index_model)
     return model, metrics
 
 

@@ -1,0 +1,68 @@
+"""How the sentence classifier reads real transcript sentences, and how far two annotators agree.
+
+Usage: python scripts/transcript_sentences.py
+
+1. Cross-fitted: each rated transcript's annotated leader sentences are predicted by the
+   bundled model's configuration refitted without that transcript's fold (the measurement
+   `clientlens fit-index` uses), against the gold labels.
+2. The same sentences predicted by a model trained without any transcript sentence (the
+   isolated-sentence corpus alone): what the transcript sentences and their context add.
+3. Agreement of a second, independent annotation of some transcripts
+   (corpus/second_annotation.jsonl) with the corpus labels: Cohen's kappa and F1 per label.
+Figures are reported in docs/evaluation.md. A few minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from sklearn.metrics import cohen_kappa_score, f1_score
+
+from clientlens.analysis import Analyzer
+from clientlens.classifier import SentenceModel, label_matrix, load_classifier
+from clientlens.resources import corpus_path
+from clientlens.taxonomy import LABELS
+from clientlens.training import leave_transcripts_out, load_corpus, scores, sentence_inputs, transcript_id
+from clientlens.validation import CROSS_FIT_FOLDS
+
+
+def show(title: str, result: dict) -> None:
+    print(f"{title}: macro-F1 {result['macro_f1']:.3f}")
+    for label, s in result["labels"].items():
+        print(f"  {label:<22} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} n={s['support']}")
+
+
+def main() -> None:
+    rows = [r for r in load_corpus() if r.split != "test"]
+    inputs = sentence_inputs(Analyzer(use_classifier=False), rows)
+    y = label_matrix(r.labels for r in rows)
+    base = load_classifier().model
+    mine = np.array([transcript_id(r.group) is not None for r in rows])
+    predicted = np.zeros_like(y)
+    for fold, model in leave_transcripts_out(rows, inputs, y, base, CROSS_FIT_FOLDS):
+        held = [i for i, r in enumerate(rows) if transcript_id(r.group) in fold]
+        predicted[held] = model.predict([inputs[i] for i in held])
+    print(f"{int(mine.sum())} annotated sentences from "
+          f"{len({r.group for r, m in zip(rows, mine, strict=True) if m})} rated transcripts")
+    show("cross-fitted (each transcript unseen)", scores(y[mine], predicted[mine]))
+    corpus_only = SentenceModel(**base.get_params()).fit([x for x, m in zip(inputs, mine, strict=True) if not m],
+                                                        y[~mine])
+    corpus_only.thresholds_ = base.thresholds_
+    show("trained without any transcript sentence",
+         scores(y[mine], corpus_only.predict([x for x, m in zip(inputs, mine, strict=True) if m])))
+
+    lines = (corpus_path().parent / "second_annotation.jsonl").read_text("utf-8").splitlines()
+    second = [json.loads(line) for line in lines]
+    first = {r.id: r.labels for r in load_corpus()}
+    a = label_matrix(first[s["id"]] for s in second)
+    b = label_matrix(s["labels"] for s in second)
+    print(f"agreement of a second annotation, {len(second)} sentences "
+          f"({len({s['id'].split('-s')[0] for s in second})} transcripts):")
+    for j, label in enumerate(LABELS):
+        print(f"  {label:<22} kappa={cohen_kappa_score(a[:, j], b[:, j]):.3f} F1={f1_score(a[:, j], b[:, j]):.3f}")
+    print(f"  macro-F1 between annotators {np.mean([f1_score(a[:, j], b[:, j]) for j in range(len(LABELS))]):.3f}")
+
+
+if __name__ == "__main__":
+    main()
