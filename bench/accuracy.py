@@ -24,14 +24,14 @@ class EverySentenceParsed(Analyzer):
 def main() -> None:
     test = [r for r in load_corpus() if r.split == "test"]
     model = load_classifier().model
-    print("| path | test macro-F1 | hard-case macro-F1 | unseen transcripts: Spearman | tier accuracy |")
+    print("| path | test macro-F1 | hard-case macro-F1 | held-out transcripts: Spearman | tier accuracy |")
     print("|---|---|---|---|---|")
     for name, kind in (("fast path (default)", Analyzer), ("every sentence parsed", EverySentenceParsed)):
         sentences = evaluate(model, test, kind(use_classifier=False))
         _, index = validate(kind(), fit=False)
-        unseen = index.get("all_unseen", index["heldout"])
+        heldout = index["heldout"]
         print(f"| {name} | {sentences['model']['macro_f1']:.3f} | {sentences['model_hard']['macro_f1']:.3f} "
-              f"| {unseen['spearman']:.3f} | {unseen['tier_accuracy']:.3f} |", flush=True)
+              f"| {heldout['spearman']:.3f} | {heldout['tier_accuracy']:.3f} |", flush=True)
 
 
 if __name__ == "__main__":

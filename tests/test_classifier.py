@@ -115,6 +115,9 @@ def test_direct_probabilities_equal_scikit_learns(analyzer):
     ])
     generic = model.classifier_.predict_proba(model.features_.transform(inputs))
     assert np.allclose(model.predict_proba(inputs), generic, atol=1e-12)
+    # the character block comes from cached per-word indices: the same matrix, twice over
+    for _ in range(2):
+        assert abs(model._features(inputs) - model.features_.transform(inputs)).max() < 1e-12
 
 
 @pytest.mark.parametrize("text", ["nos clients, on les écoute.", "a", "ab cd", "  x   y ", "été\u00a0là", ""])

@@ -30,7 +30,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import FunctionTransformer
+from sklearn.preprocessing import FunctionTransformer, normalize
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
@@ -45,6 +45,8 @@ MANIFEST_FILE = "manifest.json"
 _NUMBER = re.compile(r"\d")
 _PERCENT = re.compile(r"\d\s*(%|pour ?cent)")
 _MONEY = re.compile(r"\d\s*(€|k€|euros?|m€|M€)|\$")
+#: Words whose character-feature indices a model keeps (SentenceModel._char_features).
+_MAX_CACHED_WORDS = 1 << 17
 #: Previous sentences of the same speaker given to the classifier as context (docs/evaluation.md).
 CONTEXT_SENTENCES = 2
 #: The context feature of a sentence with none (a speaker's first one, a stand-alone sentence):
@@ -237,10 +239,45 @@ class SentenceModel(ClassifierMixin, BaseEstimator):
     def _features(self, X: Sequence[SentenceInput]) -> sp.csr_matrix:
         """The FeatureUnion's matrix, built transformer by transformer."""
         blocks = []
-        for _, pipeline in self.features_.transformer_list:
+        for name, pipeline in self.features_.transformer_list:
             select, vectorizer = pipeline.steps[0][1], pipeline.steps[-1][1]
-            blocks.append(vectorizer.transform(select.func(X)))
+            if name == "chars" and isinstance(vectorizer.analyzer, CharNgrams):
+                blocks.append(self._char_features(select.func(X), vectorizer))
+            else:
+                blocks.append(vectorizer.transform(select.func(X)))
         return sp.hstack(blocks, format="csr")
+
+    def _char_features(self, texts: list[str], vectorizer: TfidfVectorizer) -> sp.csr_matrix:
+        """`vectorizer.transform(texts)` for the character block, from each word's vocabulary
+        indices, cached per model: words recur, and looking up every n-gram of every
+        sentence was the classifier's largest cost (a test checks the equality)."""
+        known = self.__dict__.setdefault("_word_indices", {})
+        if len(known) > _MAX_CACHED_WORDS:  # a long batch of new vocabulary: start again
+            known.clear()
+        ngrams, vocabulary = vectorizer.analyzer, vectorizer.vocabulary_
+        indices: list[int] = []
+        indptr = [0]
+        for text in texts:
+            for word in text.split():
+                if word not in known:
+                    known[word] = [vocabulary[g] for g in _word_ngrams(word, ngrams.min_n, ngrams.max_n)
+                                   if g in vocabulary]
+                indices.extend(known[word])
+            indptr.append(len(indices))
+        counts = sp.csr_matrix((np.ones(len(indices)), indices, indptr),
+                               shape=(len(texts), len(vocabulary)))
+        counts.sum_duplicates()
+        if vectorizer.sublinear_tf:
+            np.log(counts.data, out=counts.data)
+            counts.data += 1
+        if vectorizer.use_idf:
+            counts = counts @ sp.diags(vectorizer.idf_)
+        return normalize(counts, norm=vectorizer.norm, copy=False) if vectorizer.norm else counts
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the caches (rebuilt on first use)."""
+        state = super().__getstate__()
+        return {k: v for k, v in state.items() if k not in ("_linear_cache", "_word_indices")}
 
     def _linear(self) -> tuple[np.ndarray, ...] | None:
         """(weights, intercepts, sigmoid slopes, sigmoid offsets) of every label, stacked."""
