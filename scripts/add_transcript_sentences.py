@@ -1,6 +1,11 @@
 """Add gold-labelled leader sentences of rated transcripts to the training corpus.
 
 Usage: python scripts/add_transcript_sentences.py LABELS.jsonl [LABELS.jsonl ...]
+       python scripts/add_transcript_sentences.py --heldout LABELS.jsonl [...]
+
+With --heldout, the rows (sentences of held-out transcripts) go to
+corpus/heldout_sentences.jsonl with split "test" instead: never trained on, read only by
+scripts/transcript_sentences.py.
 
 Each labels line is {"id": "t07-s012", "labels": [...], "hard": [...]}, where "s012" is the
 12th sentence of the transcript's leader as clientlens segments it (the annotators were given
@@ -29,6 +34,7 @@ from clientlens.taxonomy import LABELS
 from clientlens.training import TRANSCRIPT_GROUP, load_corpus
 from clientlens.validation import read_ratings, transcripts_dir
 
+HELDOUT_FILE = "heldout_sentences.jsonl"
 HARD_KINDS = {"polysemy", "mild_misconduct", "english_jargon", "negation", "anecdote_no_keyword",
               "numbers_not_customers", "respectful_numbers", "quotation", "irony"}
 
@@ -49,6 +55,9 @@ def near_duplicates(texts: list[str], start: int, bound: float = 0.8) -> set[int
 
 
 def main(paths: list[str]) -> None:
+    heldout = "--heldout" in paths
+    paths = [p for p in paths if p != "--heldout"]
+    target = corpus_path().parent / HELDOUT_FILE if heldout else corpus_path()
     analyzer = Analyzer(use_classifier=False)
     ratings = {r["id"]: r for r in read_ratings()}
     sectors = {r.sector for r in load_corpus()}
@@ -70,15 +79,15 @@ def main(paths: list[str]) -> None:
             added.append({"id": gold["id"], "text": text, "labels": gold["labels"],
                           "sector": sector if sector in sectors else "other",
                           "register": "oral", "hard": gold["hard"],
-                          "group": f"{TRANSCRIPT_GROUP}{tid}", "split": "train",
+                          "group": f"{TRANSCRIPT_GROUP}{tid}", "split": "test" if heldout else "train",
                           "context": " ".join(texts[tid][max(0, k - CONTEXT_SENTENCES) : k])})
     existing = [r.text for r in load_corpus()]
     repeated = near_duplicates(existing + [r["text"] for r in added], len(existing))
     added = [r for k, r in enumerate(added) if len(existing) + k not in repeated]
-    with open(corpus_path(), "a", encoding="utf-8") as out:
+    with open(target, "a", encoding="utf-8") as out:
         for row in added:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"added {len(added)} sentences from {len(texts)} transcripts")
+    print(f"added {len(added)} sentences from {len(texts)} transcripts to {target}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ Usage: python scripts/transcript_sentences.py
    `clientlens fit-index` uses), against the gold labels.
 2. The same sentences predicted by a model trained without any transcript sentence (the
    isolated-sentence corpus alone): what the transcript sentences and their context add.
-3. Agreement of a second, independent annotation of some transcripts
+3. The bundled model on the annotated sentences of the held-out transcripts
+   (corpus/heldout_sentences.jsonl), which no model was trained on.
+4. Agreement of a second, independent annotation of some transcripts
    (corpus/second_annotation.jsonl) with the corpus labels: Cohen's kappa and F1 per label.
 Figures are reported in docs/evaluation.md. A few minutes on 2 cores.
 """
@@ -35,7 +37,8 @@ def show(title: str, result: dict) -> None:
 
 def main() -> None:
     rows = [r for r in load_corpus() if r.split != "test"]
-    inputs = sentence_inputs(Analyzer(use_classifier=False), rows)
+    analyzer = Analyzer(use_classifier=False)
+    inputs = sentence_inputs(analyzer, rows)
     y = label_matrix(r.labels for r in rows)
     base = load_classifier().model
     mine = np.array([transcript_id(r.group) is not None for r in rows])
@@ -53,6 +56,11 @@ def main() -> None:
          scores(y[mine], corpus_only.predict([x for x, m in zip(inputs, mine, strict=True) if m])))
 
     lines = (corpus_path().parent / "second_annotation.jsonl").read_text("utf-8").splitlines()
+    heldout = load_corpus(corpus_path().parent / "heldout_sentences.jsonl")
+    show(f"bundled model on {len(heldout)} sentences of "
+         f"{len({r.group for r in heldout})} held-out transcripts",
+         scores(label_matrix(r.labels for r in heldout), base.predict(sentence_inputs(analyzer, heldout))))
+
     second = [json.loads(line) for line in lines]
     first = {r.id: r.labels for r in load_corpus()}
     a = label_matrix(first[s["id"]] for s in second)

@@ -86,3 +86,17 @@ def test_second_annotation_covers_corpus_sentences_with_known_labels():
     second = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     ids = {r.id for r in ROWS}
     assert len(second) >= 300 and all(s["id"] in ids and set(s["labels"]) <= set(LABELS) for s in second)
+
+
+def test_no_held_out_transcript_is_training_data():
+    """Sentences of held-out transcripts are only in heldout_sentences.jsonl, never in the corpus."""
+    from pathlib import Path
+
+    from clientlens.training import transcript_id
+    from clientlens.validation import read_ratings
+
+    heldout = {r["id"] for r in read_ratings() if r.get("part") == "heldout"}
+    assert len(heldout) >= 40
+    assert not {transcript_id(r.group) for r in ROWS} & heldout
+    rows = load_corpus(Path(__file__).parents[1] / "corpus" / "heldout_sentences.jsonl")
+    assert {transcript_id(r.group) for r in rows} == heldout and {r.split for r in rows} == {"test"}
