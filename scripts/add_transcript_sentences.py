@@ -28,7 +28,6 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from clientlens.analysis import Analyzer
 from clientlens.classifier import CONTEXT_SENTENCES
-from clientlens.read import normalize_name
 from clientlens.resources import corpus_path
 from clientlens.taxonomy import LABELS
 from clientlens.training import TRANSCRIPT_GROUP, load_corpus
@@ -40,9 +39,9 @@ HARD_KINDS = {"polysemy", "mild_misconduct", "english_jargon", "negation", "anec
 
 
 def leader_sentences(analyzer: Analyzer, row: dict) -> list[str]:
+    """The leader's sentences, in order (a report keeps only the scored speaker's)."""
     report = analyzer.analyze_file(transcripts_dir() / row["file"], speaker=row["leader"])
-    leader = normalize_name(row["leader"])
-    return [s.text for s in report.sentences if normalize_name(s.speaker or "") == leader]
+    return [s.text for s in report.sentences]
 
 
 def near_duplicates(texts: list[str], start: int, bound: float = 0.8) -> set[int]:
@@ -60,8 +59,8 @@ def main(paths: list[str]) -> None:
     target = corpus_path().parent / HELDOUT_FILE if heldout else corpus_path()
     analyzer = Analyzer(use_classifier=False)
     ratings = {r["id"]: r for r in read_ratings()}
-    sectors = {r.sector for r in load_corpus()}
-    known = {r.id for r in load_corpus()}
+    corpus = load_corpus()
+    sectors, known = {r.sector for r in corpus}, {r.id for r in corpus}
     texts: dict[str, list[str]] = {}
     added = []
     for path in paths:
@@ -81,7 +80,7 @@ def main(paths: list[str]) -> None:
                           "register": "oral", "hard": gold["hard"],
                           "group": f"{TRANSCRIPT_GROUP}{tid}", "split": "test" if heldout else "train",
                           "context": " ".join(texts[tid][max(0, k - CONTEXT_SENTENCES) : k])})
-    existing = [r.text for r in load_corpus()]
+    existing = [r.text for r in corpus]
     repeated = near_duplicates(existing + [r["text"] for r in added], len(existing))
     added = [r for k, r in enumerate(added) if len(existing) + k not in repeated]
     with open(target, "a", encoding="utf-8") as out:

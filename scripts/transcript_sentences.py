@@ -25,14 +25,15 @@ from clientlens.analysis import Analyzer
 from clientlens.classifier import SentenceModel, label_matrix, load_classifier
 from clientlens.resources import corpus_path
 from clientlens.taxonomy import LABELS
-from clientlens.training import leave_transcripts_out, load_corpus, scores, sentence_inputs, transcript_id
+from clientlens.training import (
+    leave_transcripts_out,
+    load_corpus,
+    score_table,
+    scores,
+    sentence_inputs,
+    transcript_id,
+)
 from clientlens.validation import CROSS_FIT_FOLDS
-
-
-def show(title: str, result: dict) -> None:
-    print(f"{title}: macro-F1 {result['macro_f1']:.3f}")
-    for label, s in result["labels"].items():
-        print(f"  {label:<22} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} n={s['support']}")
 
 
 def main() -> None:
@@ -48,18 +49,18 @@ def main() -> None:
         predicted[held] = model.predict([inputs[i] for i in held])
     print(f"{int(mine.sum())} annotated sentences from "
           f"{len({r.group for r, m in zip(rows, mine, strict=True) if m})} rated transcripts")
-    show("cross-fitted (each transcript unseen)", scores(y[mine], predicted[mine]))
+    print(score_table("cross-fitted (each transcript unseen)", scores(y[mine], predicted[mine])))
     corpus_only = SentenceModel(**base.get_params()).fit([x for x, m in zip(inputs, mine, strict=True) if not m],
                                                         y[~mine])
     corpus_only.thresholds_ = base.thresholds_
-    show("trained without any transcript sentence",
-         scores(y[mine], corpus_only.predict([x for x, m in zip(inputs, mine, strict=True) if m])))
+    print(score_table("trained without any transcript sentence",
+         scores(y[mine], corpus_only.predict([x for x, m in zip(inputs, mine, strict=True) if m]))))
 
     lines = (corpus_path().parent / "second_annotation.jsonl").read_text("utf-8").splitlines()
     heldout = load_corpus(corpus_path().parent / "heldout_sentences.jsonl")
-    show(f"bundled model on {len(heldout)} sentences of "
+    print(score_table(f"bundled model on {len(heldout)} sentences of "
          f"{len({r.group for r in heldout})} held-out transcripts",
-         scores(label_matrix(r.labels for r in heldout), base.predict(sentence_inputs(analyzer, heldout))))
+         scores(label_matrix(r.labels for r in heldout), base.predict(sentence_inputs(analyzer, heldout)))))
 
     second = [json.loads(line) for line in lines]
     first = {r.id: r.labels for r in load_corpus()}

@@ -239,9 +239,9 @@ class SentenceModel(ClassifierMixin, BaseEstimator):
     def _features(self, X: Sequence[SentenceInput]) -> sp.csr_matrix:
         """The FeatureUnion's matrix, built transformer by transformer."""
         blocks = []
-        for name, pipeline in self.features_.transformer_list:
+        for _, pipeline in self.features_.transformer_list:
             select, vectorizer = pipeline.steps[0][1], pipeline.steps[-1][1]
-            if name == "chars" and isinstance(vectorizer.analyzer, CharNgrams):
+            if isinstance(getattr(vectorizer, "analyzer", None), CharNgrams):
                 blocks.append(self._char_features(select.func(X), vectorizer))
             else:
                 blocks.append(vectorizer.transform(select.func(X)))

@@ -86,14 +86,14 @@ def _train(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from .analysis import Analyzer
     from .classifier import load_classifier
-    from .training import evaluate, load_corpus
+    from .training import evaluate, load_corpus, score_table
 
     analyzer = Analyzer(use_classifier=False)
     rows = [r for r in load_corpus(args.corpus) if r.split == args.split]
     result = evaluate(load_classifier().model, rows, analyzer)
     print(f"{args.split} split: {result['sentences']} sentences, {result['hard_sentences']} hard cases")
     for name in ("model", "keyword_baseline", "model_hard", "keyword_baseline_hard"):
-        print(_score_table(name, result[name]))
+        print(score_table(name, result[name]))
     if not args.no_index:
         from .validation import validate
 
@@ -104,14 +104,6 @@ def _evaluate(args: argparse.Namespace) -> int:
                   f"tier_accuracy={m.get('tier_accuracy')} mae={m.get('mae')} "
                   f"interval_coverage={m.get('interval_coverage')}")
     return 0
-
-
-def _score_table(name: str, result: dict) -> str:
-    lines = [f"{name}: macro-F1 {result['macro_f1']:.3f}"]
-    for label, s in result["labels"].items():
-        lines.append(f"  {label:<22} P={s['precision']:.3f} R={s['recall']:.3f} "
-                     f"F1={s['f1']:.3f} n={s['support']}")
-    return "\n".join(lines)
 
 
 def _fit_index(args: argparse.Namespace) -> int:

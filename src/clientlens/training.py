@@ -115,6 +115,15 @@ def scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
     return {"macro_f1": round(float(np.mean(f)), 3), "labels": per_label}
 
 
+def score_table(name: str, result: dict[str, Any]) -> str:
+    """`scores` as text: macro-F1, then precision, recall, F1 and support per label."""
+    lines = [f"{name}: macro-F1 {result['macro_f1']:.3f}"]
+    for label, s in result["labels"].items():
+        lines.append(f"  {label:<22} P={s['precision']:.3f} R={s['recall']:.3f} "
+                     f"F1={s['f1']:.3f} n={s['support']}")
+    return "\n".join(lines)
+
+
 def keyword_baseline(inputs: Sequence[SentenceInput], analyzer: Analyzer) -> np.ndarray:
     """Labels from counted lexicon hits alone (family -> component -> label)."""
     family_label = {

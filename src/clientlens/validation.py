@@ -75,12 +75,12 @@ def measure(
     folder = folder or transcripts_dir()
     out = []
     for row in read_ratings(folder):
-        chosen = analyzer_for(row["id"]) if analyzer_for else analyzer
-        report = chosen.analyze_file(folder / row["file"], speaker=row["leader"])
-        totals = {k: c.count for k, c in report.components.items()}
         part = row.get("part") or part_of(row["id"])
         if part not in PARTS:
             raise InputError(f"{row['id']}: unknown part {part!r} (expected one of {PARTS})")
+        chosen = analyzer_for(row["id"]) if analyzer_for else analyzer
+        report = chosen.analyze_file(folder / row["file"], speaker=row["leader"])
+        totals = {k: c.count for k, c in report.components.items()}
         out.append(RatedTranscript(row["id"], float(row["rating"]), row["tier"], totals, report.words, part))
     return out
 
