@@ -180,3 +180,41 @@ def test_the_classifier_sees_the_speakers_previous_sentences_only():
     # the last CONTEXT_SENTENCES of the same speaker, across the other speaker's turn
     assert CONTEXT_SENTENCES == 2
     assert contexts["Il ouvrira en mars."] == "Le deuxième arrive lundi. Le troisième attendra."
+
+
+def test_a_few_words_get_insufficient_speech_with_an_index_and_a_wide_interval(analyzer):
+    report = analyzer.analyze("Nos clients, on les traite comme des pigeons, point final.")
+    assert report.verdict == "insufficient_speech"
+    assert 0 <= report.interval[0] <= report.index <= report.interval[1] <= 100
+    assert report.interval[1] - report.interval[0] > 20
+    assert report.to_dict()["verdict"] == "insufficient_speech"
+    assert "INSUFFICIENT SPEECH" in report.summary()
+
+
+def test_top_quotes_follow_the_direction_of_the_index(analyzer):
+    """A low index shows first the quotes that pulled it down; a high one those that pushed it up."""
+    for report in (analyzer.analyze(LOW_TEXT), analyzer.analyze(HIGH_TEXT)):
+        top = report.top_evidence(3)
+        assert top, "expected counted evidence"
+        sign = -1 if report.index < 50 else 1
+        assert all(sign * e.impact > 0 for e in top[:1])
+        impacts = [sign * e.impact for e in top]
+        assert impacts == sorted(impacts, reverse=True)
+
+
+LOW_TEXT = (
+    "Les clients, franchement, c'est des pigeons, faut les plumer tant qu'ils sont là. "
+    "On les harcèle au téléphone jusqu'à ce qu'ils signent, et s'ils râlent on raccroche. "
+    "Ils mentent tous sur leurs revenus, de toute façon, et ils ne paient jamais à l'heure. "
+    "Une cliente a pleuré hier à l'accueil, les gars se sont bien moqués d'elle après son départ. "
+    "Heureusement qu'on a Mme Durand, qui nous envoie un petit mot à Noël, c'est gentil. "
+    "Mais le reste, c'est du bétail, on fait du volume et c'est tout ce qui compte."
+)
+HIGH_TEXT = (
+    "Quand Mme Leroy nous a appelés pour sa chaudière en panne un dimanche, je suis allé chez elle moi-même. "
+    "Nous rappelons chaque client qui a eu un souci dans la semaine pour savoir si tout est réglé. "
+    "J'ai appris le prénom de la plupart de nos habitués, et leurs enfants aussi, au fil des années. "
+    "On ne promet un délai que si on est sûrs de le tenir, et quand on se trompe on le dit tout de suite. "
+    "Un client m'a dit un jour que notre devis était trop compliqué, on l'a réécrit avec lui. "
+    "Bon, il y a eu un client un peu pénible l'an dernier, mais on a fini par trouver un terrain d'entente."
+)

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+import clientlens
+
 
 def run(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "clientlens", *args], capture_output=True,
@@ -26,7 +28,8 @@ def test_analyze_json_output(example):
               "--speaker", "Claire Vasseur", "--speaker", "Sarah Lemaire")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert data["verdict"] in {"go", "probe", "walk_away"}
+    expected = clientlens.analyze_file(example("reunion_mutuelle.txt"), speaker=["Claire Vasseur", "Sarah Lemaire"])
+    assert (data["verdict"], data["index"]) == (expected.verdict, pytest.approx(expected.index, abs=1e-6))
     assert data["provenance"]["settings"]["speaker"] == ["Claire Vasseur", "Sarah Lemaire"]
 
 

@@ -25,7 +25,10 @@ DATA = Path(__file__).parent / "data"
 #: One paragraph without speaker labels: `analyze` and the component see the same sentences.
 TEXT = (
     "Nos clients ne sont pas des cibles, ce sont des partenaires. On les écoute et on les respecte. "
-    "Le client est roi, mais certains sont des pigeons à plumer et il faut verrouiller les grands comptes."
+    "Le client est roi, mais certains sont des pigeons à plumer et il faut verrouiller les grands comptes. "
+    "Quand Mme Roux a eu une fuite un dimanche, notre technicien est passé chez elle dans l'heure, et on "
+    "l'a rappelée le lendemain pour vérifier que tout tenait. Le reste du temps, on parle surtout du chiffre "
+    "de la semaine et des objectifs de renouvellement."
 )
 
 
@@ -57,7 +60,8 @@ def test_evidence_spans_and_sentence_labels(nlp):
         assert span.label_ == span._.clientlens_family == e.family
         assert span._.clientlens_counted is e.counted
         assert span._.clientlens_reason == e.reason
-    assert any(not s._.clientlens_counted for s in group) or all(e.counted for e in report.evidence)
+    negated = [s for s in group if s._.clientlens_family == "hunting" and not s._.clientlens_counted]
+    assert negated and negated[0]._.clientlens_reason.startswith("negated")  # « ne sont pas des cibles »
     labels = {s.start: s.labels for s in report.sentences}
     assert [sent._.clientlens_labels for sent in doc.sents] == [labels[sent.start_char] for sent in doc.sents]
     assert any(sent._.clientlens_labels for sent in doc.sents)

@@ -234,3 +234,66 @@ def test_real_words_are_never_taken_for_typos(analyzer, text):
     lexicon_hits = [e for e in analyzer.analyze(text).evidence if e.source == "lexicon"]
     assert all(e.text.casefold().startswith(e.lemma.split()[0][:4].casefold()) for e in lexicon_hits), lexicon_hits
     assert not {e.lemma for e in lexicon_hits} & {"agresser", "sinistre", "commerce", "rétention"}
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("La vente forcée, c'est terminé chez nous.", "vente forcer"),
+        ("Fini le temps où l'on voulait conquérir le client à tout prix.", "conquérir"),
+        ("J'ai horreur de cette logique de chasse aux clients.", "chasse"),
+        ("Arrêtons de parler de conquête quand on parle de nos clients.", "conquête"),
+        ("Le matraquage des prospects, ça appartient au passé.", "matraquage"),
+    ],
+)
+def test_rejection_cancels_the_hit(rules_analyzer, text, term):
+    """A practice the speaker rejects, with no plain « ne … pas », does not count."""
+    hit = only_hit(rules_analyzer, text, term)
+    assert not hit.counted and hit.reason.startswith("rejected"), hit.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("On va conquérir tous les clients du secteur cette année.", "conquérir"),
+        ("La chasse aux prospects, c'est ce que je préfère dans le métier.", "chasse"),
+        ("Je déteste ces clients qui mentent sur leurs sinistres.", "mentir"),
+    ],
+)
+def test_rejection_does_not_fire_on_endorsement_or_on_customers_described(rules_analyzer, text, term):
+    """An endorsed practice counts; an aversion to customers themselves is no rejection of a practice."""
+    hit = only_hit(rules_analyzer, text, term)
+    assert hit.counted, hit.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "counted"),
+    [
+        ("Quand un patron parle de ses clients comme de cibles, fuyez.", "cible", False),
+        ("Certains vendeurs plument les clients sans scrupule, hélas.", "plumer", False),
+        ("Méfiez-vous des managers qui traquent les prospects au téléphone.", "traquer", False),
+        ("Certains dirigeants considèrent leurs clients comme des cibles.", "cible", True),
+    ],
+)
+def test_attribution_to_others(rules_analyzer, text, term, counted):
+    """Other people's practice: cancelled when criticised, down-weighted otherwise."""
+    hit = only_hit(rules_analyzer, text, term)
+    assert hit.counted is counted and hit.reason.startswith(("attributed", "down-weighted: attributed")), hit.reason
+    assert hit.weight < hit_weight_in_full(rules_analyzer, term)
+
+
+def hit_weight_in_full(analyzer, term):
+    return max(e.weight for e in analyzer.lexicon.entries if e.term == term)
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Nous chassons les clients tous les jours et on adore ça.", "chasser"),
+        ("Nos commerciaux plument les clients pressés, c'est le jeu.", "plumer"),
+        ("Ils mentent tout le temps sur les dégâts.", "mentir"),
+    ],
+)
+def test_own_voice_and_customer_villains_are_not_attributed(rules_analyzer, text, term):
+    hit = only_hit(rules_analyzer, text, term)
+    assert hit.counted and not (hit.reason or "").startswith(("attributed", "down-weighted: attributed")), hit.reason

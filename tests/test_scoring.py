@@ -56,3 +56,38 @@ def test_verdict_thresholds_and_override():
     assert verdict(39.9, MODEL) == "walk_away"
     strict = MODEL.with_thresholds(go=80)
     assert verdict(70, strict) == "probe"
+
+
+def _evidence(sentence, component, weight, polarity):
+    from clientlens.types import Evidence
+
+    return Evidence(text="x", start=sentence, end=sentence + 1, family=component, polarity=polarity,
+                    component=component, lemma=None, weight=weight, counted=True, reason=None,
+                    sentence=sentence, speaker=None, source="classifier")
+
+
+def test_a_sentence_counts_for_one_side_only():
+    """The weaker side of a sentence is kept as evidence but no longer counted; ties go adversarial."""
+    from clientlens.scoring import OUTWEIGHED, one_side
+
+    evidence = [
+        _evidence(0, "respectful_signals", 0.9, "respectful"),   # sentence 0: respect wins
+        _evidence(0, "numbers_only", 0.2, "adversarial"),
+        _evidence(1, "respectful_signals", 0.5, "respectful"),   # sentence 1: contempt wins
+        _evidence(1, "adversarial_vocabulary", 1.5, "adversarial"),
+        _evidence(2, "respectful_signals", 0.7, "respectful"),   # sentence 2: one side only
+    ]
+    out = one_side(evidence, MODEL)
+    assert [e.counted for e in out] == [True, False, False, True, True]
+    assert out[1].reason == out[2].reason == OUTWEIGHED
+    tie = [_evidence(0, "respectful_signals", MODEL.weights["negative_anecdotes"], "respectful"),
+           _evidence(0, "negative_anecdotes", 1.0, "adversarial")]
+    assert [e.counted for e in one_side(tie, MODEL)] == [False, True]
+
+
+def test_too_little_speech_is_not_judged():
+    """Below `judged_words` scored words the verdict is insufficient_speech, whatever the index."""
+    assert verdict(90, MODEL, words=MODEL.judged_words - 1) == "insufficient_speech"
+    assert verdict(10, MODEL, words=MODEL.judged_words - 1) == "insufficient_speech"
+    assert verdict(90, MODEL, words=MODEL.judged_words) == "go"
+    assert verdict(10, MODEL, words=MODEL.judged_words) == "walk_away"

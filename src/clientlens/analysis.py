@@ -22,7 +22,7 @@ from .read import normalize_name, parse_text, read_file
 from .redact import redact_report
 from .report import Report
 from .rules import echo_settings, load_cues
-from .scoring import IndexModel, Score, load_index_model, verdict
+from .scoring import IndexModel, Score, load_index_model, one_side, verdict
 from .types import Evidence, Sentence, SpeakerSummary, Transcript, Turn
 from .units import Paragraph, parse_transcript, parsed_paragraph, whole_text_unit
 
@@ -202,7 +202,8 @@ class Analyzer:
         speaker: str | Sequence[str] | None,
     ) -> Report:
         sentences = self._classify(collected)
-        evidence = collected.evidence + classifier_evidence(sentences, self.index_model.label_weights)
+        evidence = one_side(collected.evidence + classifier_evidence(sentences, self.index_model.label_weights),
+                            self.index_model)
         keep = [i for i, s in enumerate(sentences) if s.speaker in scored]
         renumber = {old: new for new, old in enumerate(keep)}
         mine = [replace(e, sentence=renumber[e.sentence]) for e in evidence if e.sentence in renumber]
@@ -213,7 +214,7 @@ class Analyzer:
         return Report(
             index=score.index,
             interval=score.interval,
-            verdict=verdict(score.index, self.index_model),
+            verdict=verdict(score.index, self.index_model, words),
             components=score.components(self.index_model),
             evidence=tuple(mine),
             sentences=tuple(sentences[i] for i in keep),
@@ -244,7 +245,7 @@ class Analyzer:
                 name=name, words=spoken[name], share=round(spoken[name] / total, 4),
                 index=round(score.index, 2),
                 interval=(round(score.interval[0], 2), round(score.interval[1], 2)),
-                verdict=verdict(score.index, self.index_model),
+                verdict=verdict(score.index, self.index_model, spoken[name]),
                 scored=name in scored and name in with_speech,
             ))
         return out

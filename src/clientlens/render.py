@@ -57,7 +57,7 @@ LABEL_SHORT: dict[str, str] = {
     "client_respect": "respect",
 }
 
-VERDICT_COLOURS = {"go": "#1e7b4f", "probe": "#b7791f", "walk_away": "#b42318"}
+VERDICT_COLOURS = {"go": "#1e7b4f", "probe": "#b7791f", "walk_away": "#b42318", "insufficient_speech": "#5b6470"}
 _ZONE_COLOURS = {"walk_away": "#f7d4d0", "probe": "#fbe8c0", "go": "#cfead9"}
 
 

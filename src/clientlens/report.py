@@ -22,7 +22,7 @@ class Report:
     Attributes:
         index: respect-for-customer index in [0, 100], higher is more respectful.
         interval: (low, high) uncertainty on the index; wide for short speech.
-        verdict: "go", "probe" or "walk_away".
+        verdict: "go", "probe" or "walk_away", or "insufficient_speech" when too few words were scored.
         components: component name -> Component(score, weight, count, points).
         evidence: every lexicon hit and classifier label considered, counted or not.
         sentences: the scored speech, sentence by sentence, with classifier labels.
@@ -67,9 +67,12 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def top_evidence(self, n: int = 5) -> list[Evidence]:
-        """The counted evidence that moved the index most, strongest first."""
+        """The counted evidence that moved the index most in the direction of the result:
+        the quotes that pulled it down first when the index is below the scale's middle,
+        those that pushed it up first otherwise (so the top quotes never contradict the verdict)."""
+        direction = 1.0 if self.index >= 50 else -1.0
         counted = [e for e in self.evidence if e.counted and e.impact != 0]
-        return sorted(counted, key=lambda e: (-abs(e.impact), e.start))[:n]
+        return sorted(counted, key=lambda e: (-direction * e.impact, e.start))[:n]
 
     def summary(self, quotes: int = 5) -> str:
         """A plain-text summary for a person: index, verdict, components and quotes."""
@@ -133,6 +136,7 @@ VERDICT_TEXT = {
     "go": "GO - the leadership shows respect for customers",
     "probe": "PROBE - mixed signals: interview the leadership team before committing",
     "walk_away": "WALK AWAY - the discourse shows little respect for customers",
+    "insufficient_speech": "INSUFFICIENT SPEECH - too few words of the speaker to judge; the index is indicative only",
 }
 
 

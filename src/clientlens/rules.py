@@ -57,6 +57,16 @@ class Cues:
     own_voice: frozenset[str]
     customer: frozenset[str]
     customer_pronouns: frozenset[str]
+    rejection_skip: frozenset[str]
+    rejection_before: tuple[tuple[str, ...], ...]
+    rejection_after: tuple[tuple[str, ...], ...]
+    rejection_heads: frozenset[str]
+    attribution_skip: frozenset[str]
+    others: frozenset[str]
+    generic_determiners: frozenset[str]
+    generic_pronouns: frozenset[str]
+    critical_markers: frozenset[str]
+    attribution_factor: float
 
 
 @cache
@@ -64,6 +74,7 @@ def load_cues() -> Cues:
     """Read lexicons/rules/context.json once."""
     raw = json.loads((lexicon_dir() / "rules" / "context.json").read_text("utf-8"))
     neg, hyp, men, rep = raw["negation"], raw["hypothesis"], raw["mention"], raw["reported"]
+    rej, att = raw["rejection"], raw["attribution"]
 
     def words(xs: list[str]) -> frozenset[str]:
         return frozenset(fold(x) for x in xs)
@@ -90,6 +101,16 @@ def load_cues() -> Cues:
         own_voice=words(rep["own_voice_subjects"]),
         customer=words(raw["customer_nouns"]),
         customer_pronouns=words(raw["customer_pronouns"]),
+        rejection_skip=frozenset(rej["skip_families"]),
+        rejection_before=phrases(rej["frames_before"]),
+        rejection_after=phrases(rej["frames_after"]),
+        rejection_heads=words(rej["aversion_heads"]),
+        attribution_skip=frozenset(att["skip_families"]),
+        others=words(att["others"]),
+        generic_determiners=words(att["generic_determiners"]),
+        generic_pronouns=words(att["generic_pronouns"]),
+        critical_markers=words(att["critical_markers"]),
+        attribution_factor=float(att["factor"]),
     )
 
 
@@ -331,7 +352,83 @@ def reported_speech(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
     return None
 
 
-RULES: tuple[Rule, ...] = (other_sense, customer_object, quotation, mention, negation, hypothesis, reported_speech)
+def rejection(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
+    """« la vente forcée, c'est terminé chez nous », « fini le temps où on les chassait »,
+    « j'ai horreur de cette logique de chasse »: the speaker rejects the practice.
+
+    Three frames, in the hit's sentence: a rejecting phrase before the hit (« arrêtons de »,
+    « fini le temps »), one after it (« c'est fini », « appartient au passé »), or an aversion
+    word that governs the hit (« détester », « horreur », « refuser »). Words that describe
+    customers (contempt, villainy) are not practices and are left to the other rules.
+    """
+    if match.entry.family in cues.rejection_skip:
+        return None
+    sent = doc[match.start].sent
+    before = _has_phrase_before(doc, match.start, cues.rejection_before, window=10)
+    if before:
+        return RuleOutcome("rejection", 0.0, f"rejected: « {before} »")
+    keys = [token_keys(t) for t in doc[match.end : sent.end]]
+    for i in range(len(keys)):
+        for phrase in cues.rejection_after:
+            if match_words(keys, i, phrase):
+                return RuleOutcome("rejection", 0.0, f"rejected: « {' '.join(phrase)} »")
+    node = _head_token(doc, match)
+    while node.head.i != node.i:
+        node = node.head
+        if _folded_lemma(node) in cues.rejection_heads or fold(node.text) in cues.rejection_heads:
+            return RuleOutcome("rejection", 0.0, f"rejected: « {node.text} … »")
+    return None
+
+
+def attribution(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
+    """« quand un patron parle de ses clients comme de cibles, fuyez », « méfiez-vous des
+    managers qui chassent le client »: other people's practice, described to criticise it.
+
+    The hit is attributed to others when a verb above it has a generic or third-person
+    subject (a noun of `others` with a generic determiner, or a generic pronoun), or when it
+    sits in a relative clause of such a noun. Cancelled when the sentence criticises, warns
+    or frames it as a hypothesis (`critical_markers`); otherwise down-weighted.
+    """
+    if match.entry.family in cues.attribution_skip:
+        return None
+    node = _head_token(doc, match)
+    who = None
+    while who is None:
+        if node.dep_ == "acl:relcl" and _folded_lemma(node.head) in cues.others:
+            who = node.head
+            break
+        if node.i != match.start and node.pos_ in {"NOUN", "PROPN"} and _generic_other(node, cues):
+            who = node  # the small model often hangs the clause under its subject noun
+            break
+        for child in node.children:
+            if child.dep_.startswith("nsubj") and _generic_other(child, cues):
+                who = child
+                break
+        if node.head.i == node.i:
+            break
+        node = node.head
+    if who is None:
+        return None
+    sent = doc[match.start].sent
+    critical = [t for t in sent if _folded_lemma(t) in cues.critical_markers or fold(t.text) in cues.critical_markers]
+    if critical:
+        return RuleOutcome("attribution", 0.0, f"attributed: « {who.text} », criticised (« {critical[0].text} »)")
+    return RuleOutcome("attribution", cues.attribution_factor, f"down-weighted: attributed to « {who.text} »")
+
+
+def _generic_other(subject: Token, cues: Cues) -> bool:
+    """« certains vendeurs », « un patron », « les managers », « beaucoup », « ceux qui … »."""
+    key = _folded_lemma(subject)
+    if subject.pos_ == "PRON":
+        return key in cues.generic_pronouns or fold(subject.text) in cues.generic_pronouns
+    if key not in cues.others and fold(subject.text) not in cues.others:
+        return False
+    dets = [c for c in subject.children if c.dep_ in {"det", "nummod", "amod"}]
+    return any(fold(d.text) in cues.generic_determiners for d in dets)
+
+
+RULES: tuple[Rule, ...] = (other_sense, customer_object, quotation, mention, negation, hypothesis, rejection,
+                           attribution, reported_speech)
 
 
 def echo(entry: LexiconEntry, earlier_words: frozenset[str], factor: float) -> RuleOutcome | None:

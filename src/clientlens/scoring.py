@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from scipy.special import gammaincinv
 
 from .errors import ModelError
 from .resources import model_dir
-from .taxonomy import COMPONENT_BY_NAME, COMPONENT_NAMES, COMPONENTS, Polarity
+from .taxonomy import COMPONENT_BY_NAME, COMPONENT_NAMES, COMPONENTS, INSUFFICIENT, Polarity
 from .types import Component, Evidence
 
 INDEX_FILE = "index.json"
@@ -35,6 +35,7 @@ class IndexModel:
     slope: float
     prior_signals: float
     short_words: int
+    judged_words: int
     interval_level: float
     go: float
     walk_away: float
@@ -61,6 +62,7 @@ def load_index_model(path: Path | None = None) -> IndexModel:
             slope=float(raw["slope"]),
             prior_signals=float(raw["prior_signals"]),
             short_words=int(raw["short_words"]),
+            judged_words=int(raw["judged_words"]),
             interval_level=float(raw["interval_level"]),
             go=float(thresholds["go"]),
             walk_away=float(thresholds["walk_away"]),
@@ -168,8 +170,11 @@ def _poisson_bounds(count: float, alpha: float) -> tuple[float, float]:
     return min(lo, count), max(hi, count)
 
 
-def verdict(index: float, model: IndexModel) -> str:
-    """go, probe or walk_away from the thresholds."""
+def verdict(index: float, model: IndexModel, words: int | None = None) -> str:
+    """go, probe or walk_away from the thresholds; `insufficient_speech` when fewer than
+    `judged_words` words were scored (the index and its interval are still reported)."""
+    if words is not None and words < model.judged_words:
+        return INSUFFICIENT
     if index >= model.go:
         return "go"
     if index < model.walk_away:
@@ -186,6 +191,35 @@ def component_points(totals: Mapping[str, float], words: int, model: IndexModel)
 
 
 # --------------------------------------------------------------------------- evidence -> score
+
+
+def one_side(evidence: Sequence[Evidence], model: IndexModel) -> list[Evidence]:
+    """Each sentence counts for one side only: the weaker side's counted evidence is kept but
+    no longer counted (a respectful word next to a stronger adversarial reading of the same
+    sentence is no credit, and conversely). Ties go to the adversarial side: respectful words
+    must not outweigh deflection said in the same breath.
+    """
+    sides: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for e in evidence:
+        if e.counted:
+            sides[e.sentence][_is_respectful(e)] += model.weights[e.component] * e.weight
+    out = []
+    for e in evidence:
+        adversarial, respectful = sides.get(e.sentence, (0.0, 0.0))
+        if e.counted and adversarial > 0 and respectful > 0:
+            loses = respectful <= adversarial if _is_respectful(e) else adversarial < respectful
+            if loses:
+                e = replace(e, counted=False, reason=OUTWEIGHED)
+        out.append(e)
+    return out
+
+
+#: Reason of evidence dropped by `one_side`.
+OUTWEIGHED = "outweighed: the sentence reads more strongly the other way"
+
+
+def _is_respectful(e: Evidence) -> int:
+    return int(COMPONENT_BY_NAME[e.component].polarity is Polarity.RESPECTFUL)
 
 
 def signals(evidence: Iterable[Evidence]) -> list[Signal]:

@@ -62,3 +62,5 @@ COMPONENT_BY_LABEL: dict[str, ComponentSpec] = {c.label: c for c in COMPONENTS}
 
 #: Verdict names, from best to worst.
 VERDICTS: tuple[str, ...] = ("go", "probe", "walk_away")
+#: The verdict given instead when too little of the speaker's speech was scored to judge.
+INSUFFICIENT = "insufficient_speech"

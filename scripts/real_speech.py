@@ -1,0 +1,190 @@
+"""Measure clientlens on real or real-register speech rated by an expert, beside two baselines.
+
+Two sets can be measured (docs/evaluation.md, "Real speech"):
+
+* ``dev``: the real public excerpts of ``../shared/real-speech-dev.md``. Their text is never
+  stored in the repository: fetch each one with the search tool at evaluation time (the
+  procedure is in docs/evaluation.md), keep only the speaker's own words, and save it as
+  ``NN.txt`` in a folder outside the repository, given with ``--texts``. Ratings and tiers
+  are read from the markdown table of that file.
+* ``heldout``: ``corpus/realspeech/`` (written for the project in the genres of real public
+  speech, rated by their writer, frozen before the model changes they measure).
+
+Each text is analysed as one speaker's words. Beside clientlens, two baselines score the
+same texts: a keyword count (lexicon matches of each polarity, no context rule, no classifier)
+and vaderSentiment-fr's compound score of the whole text (``pip install vaderSentiment-fr``).
+
+    python scripts/real_speech.py dev --texts /tmp/realdev
+    python scripts/real_speech.py heldout
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scipy.stats import spearmanr
+
+from clientlens.analysis import Analyzer
+from clientlens.taxonomy import VERDICTS
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV_TABLE = ROOT.parent / "shared" / "real-speech-dev.md"
+HELDOUT = ROOT / "corpus" / "realspeech"
+GO, WALK_AWAY = 65.0, 40.0
+#: Not one of the three tiers: too little speech to judge (counts as a disagreement).
+NO_TIER = "insufficient_speech"
+_ROW = re.compile(r"^\|\s*(\d+)\s*\|(?:[^|]*\|){2}\s*(\d+)\s*\|\s*(go|probe|walk_away)\s*\|\s*([^|]*)\|\s*$")
+
+
+@dataclass(frozen=True)
+class Rated:
+    """One rated text."""
+
+    id: str
+    rating: float
+    tier: str
+    kinds: str
+    path: Path
+
+
+def tier_of(score: float) -> str:
+    """The tier of a 0-100 score under the documented thresholds."""
+    return "go" if score >= GO else "walk_away" if score < WALK_AWAY else "probe"
+
+
+def parse_dev_table(markdown: str, texts: Path) -> list[Rated]:
+    """Rows of the development set's summary table (# | speaker | genre | rating | tier | kinds)."""
+    rows = []
+    for line in markdown.splitlines():
+        m = _ROW.match(line)
+        if m:
+            number, rating, tier, kinds = m.groups()
+            rows.append(Rated(f"{int(number):02d}", float(rating), tier, kinds.strip(),
+                              texts / f"{int(number):02d}.txt"))
+    return rows
+
+
+def read_heldout(folder: Path = HELDOUT) -> list[Rated]:
+    """Rows of corpus/realspeech/ratings.jsonl."""
+    out = []
+    for line in (folder / "ratings.jsonl").read_text("utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out.append(Rated(row["id"], float(row["rating"]), row["tier"], ",".join(row.get("kinds", [])),
+                             folder / row["file"]))
+    return out
+
+
+def keyword_scorer(analyzer: Analyzer) -> Callable[[str], float]:
+    """Keyword count: every lexicon match of each polarity, context rules ignored."""
+    def score(text: str) -> float:
+        report = analyzer.analyze(text)
+        lexical = [e for e in report.evidence if e.source == "lexicon"]
+        respectful = sum(1 for e in lexical if e.polarity == "respectful")
+        adversarial = len(lexical) - respectful
+        return 100.0 * (respectful + 1) / (respectful + adversarial + 2)
+    return score
+
+
+def vader_scorer() -> Callable[[str], float] | None:
+    """vaderSentiment-fr's compound score mapped to 0-100, or None when it is not installed."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError:
+        return None
+    vader = SentimentIntensityAnalyzer()
+    return lambda text: 50.0 * (1.0 + vader.polarity_scores(text)["compound"])
+
+
+def agreement(items: Sequence[Rated], scores: Sequence[float], tiers: Sequence[str]) -> dict:
+    """Tier agreement, Spearman, confusion (expert tier -> tool tier) and the worst confusions."""
+    n = len(items)
+    confusion = {t: {u: 0 for u in (*VERDICTS, NO_TIER)} for t in VERDICTS}
+    for item, tier in zip(items, tiers, strict=True):
+        confusion[item.tier][tier] += 1
+    rho = spearmanr([i.rating for i in items], scores).statistic if n > 2 else float("nan")
+    return {
+        "n": n,
+        "tier_agreement": sum(i.tier == t for i, t in zip(items, tiers, strict=True)) / n if n else float("nan"),
+        "spearman": float(rho),
+        "go_read_as_walk_away": confusion["go"]["walk_away"],
+        "walk_away_read_as_go": confusion["walk_away"]["go"],
+        "confusion": confusion,
+    }
+
+
+def run(items: Sequence[Rated], analyzer: Analyzer, lexicon_only: Analyzer) -> dict:
+    """Every method on every text; missing texts are listed, not scored."""
+    present = [i for i in items if i.path.is_file()]
+    missing = [i.id for i in items if not i.path.is_file()]
+    keyword, vader = keyword_scorer(lexicon_only), vader_scorer()
+    rows = []
+    for item in present:
+        text = item.path.read_text("utf-8")
+        report = analyzer.analyze(text)
+        row = {"id": item.id, "words": report.words, "rating": item.rating, "tier": item.tier,
+               "kinds": item.kinds, "index": round(report.index, 1), "verdict": report.verdict,
+               "interval": [round(x, 1) for x in report.interval],
+               "keyword": round(keyword(text), 1)}
+        if vader:
+            row["vader"] = round(vader(text), 1)
+        rows.append(row)
+    summary = {"clientlens": agreement(present, [r["index"] for r in rows], [r["verdict"] for r in rows]),
+               "keyword": agreement(present, [r["keyword"] for r in rows], [tier_of(r["keyword"]) for r in rows])}
+    if vader:
+        summary["vaderSentiment-fr"] = agreement(present, [r["vader"] for r in rows],
+                                                 [tier_of(r["vader"]) for r in rows])
+    return {"rows": rows, "missing": missing, "summary": summary}
+
+
+def render(result: dict) -> str:
+    """Per-entry table, then the agreement of each method."""
+    lines = [f"{'id':<4} {'words':>5} {'rating':>6} {'tier':<9} | {'index':>5} {'verdict':<19} "
+             f"{'keyword':>7} {'vader':>6}  kinds"]
+    for r in result["rows"]:
+        mark = "" if r["verdict"] == r["tier"] else "  <-"
+        lines.append(f"{r['id']:<4} {r['words']:>5} {r['rating']:>6.0f} {r['tier']:<9} | {r['index']:>5.1f} "
+                     f"{r['verdict']:<19} {r['keyword']:>7.1f} {r.get('vader', float('nan')):>6.1f}  "
+                     f"{r['kinds']}{mark}")
+    if result["missing"]:
+        lines.append(f"missing texts (not scored): {', '.join(result['missing'])}")
+    lines.append("")
+    for name, s in result["summary"].items():
+        lines.append(f"{name:<18} n={s['n']}  tier agreement {s['tier_agreement']:.3f}  "
+                     f"Spearman {s['spearman']:.3f}  go->walk_away {s['go_read_as_walk_away']}  "
+                     f"walk_away->go {s['walk_away_read_as_go']}")
+    c = result["summary"]["clientlens"]["confusion"]
+    lines.append("clientlens confusion (rows: expert tier; columns: verdict go/probe/walk_away/insufficient):")
+    lines.extend(f"  {t:<9} {' '.join(f'{v:>3}' for v in c[t].values())}" for t in VERDICTS)
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("set", choices=("dev", "heldout"))
+    parser.add_argument("--texts", type=Path, help="folder of NN.txt excerpts (dev set; outside the repository)")
+    parser.add_argument("--table", type=Path, default=DEV_TABLE, help="the dev set's markdown file")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args(argv)
+    if args.set == "dev":
+        if args.texts is None:
+            parser.error("the dev set needs --texts FOLDER (see docs/evaluation.md)")
+        items = parse_dev_table(args.table.read_text("utf-8"), args.texts)
+    else:
+        items = read_heldout()
+    result = run(items, Analyzer(), Analyzer(use_classifier=False))
+    print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else render(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
