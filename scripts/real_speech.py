@@ -127,10 +127,11 @@ def run(items: Sequence[Rated], analyzer: Analyzer, lexicon_only: Analyzer) -> d
     present = [i for i in items if i.path.is_file()]
     missing = [i.id for i in items if not i.path.is_file()]
     keyword, vader = keyword_scorer(lexicon_only), vader_scorer()
-    rows = []
+    rows, indexes = [], []
     for item in present:
         text = item.path.read_text("utf-8")
         report = analyzer.analyze(text)
+        indexes.append(report.index)  # unrounded, for the statistics
         row = {"id": item.id, "words": report.words, "rating": item.rating, "tier": item.tier,
                "kinds": item.kinds, "index": round(report.index, 1), "verdict": report.verdict,
                "interval": [round(x, 1) for x in report.interval],
@@ -138,7 +139,7 @@ def run(items: Sequence[Rated], analyzer: Analyzer, lexicon_only: Analyzer) -> d
         if vader:
             row["vader"] = round(vader(text), 1)
         rows.append(row)
-    summary = {"clientlens": agreement(present, [r["index"] for r in rows], [r["verdict"] for r in rows]),
+    summary = {"clientlens": agreement(present, indexes, [r["verdict"] for r in rows]),
                "keyword": agreement(present, [r["keyword"] for r in rows], [tier_of(r["keyword"]) for r in rows])}
     if vader:
         summary["vaderSentiment-fr"] = agreement(present, [r["vader"] for r in rows],

@@ -115,7 +115,7 @@ def test_cli_directory_to_jsonl_and_rerun_skips_done(tmp_path):
     assert run.returncode == 1, run.stderr  # c.txt is English: one error line, the others go on
     lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [Path(line["source"]).name for line in lines] == ["a.txt", "b.md", "c.txt"]
-    assert lines[0]["report"]["verdict"] in {"go", "probe", "walk_away"} and "report" in lines[1]
+    assert lines[0]["report"]["verdict"] == clientlens.analyze(TEXTS[0]).verdict and "report" in lines[1]
     assert lines[2]["error"]["type"] == "NotFrenchError"
     assert "3/3" in run.stderr and "Traceback" not in run.stderr
 

@@ -6,8 +6,8 @@ import json
 import shutil
 
 import numpy as np
-from sklearn.metrics import f1_score
 import pytest
+from sklearn.metrics import f1_score
 
 from clientlens.classifier import (
     ESTIMATORS,

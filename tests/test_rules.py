@@ -297,3 +297,16 @@ def hit_weight_in_full(analyzer, term):
 def test_own_voice_and_customer_villains_are_not_attributed(rules_analyzer, text, term):
     hit = only_hit(rules_analyzer, text, term)
     assert hit.counted and not (hit.reason or "").startswith(("attributed", "down-weighted: attributed")), hit.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nous sommes une entreprise qui chasse les prospects, et on l'assume.",
+        "Mon métier ressemble à celui d'un soldat qui veut conquérir chaque client.",
+    ],
+)
+def test_a_predicate_or_a_comparison_is_not_attributed_to_others(rules_analyzer, text):
+    """The speaker describing his own company or job is his own voice."""
+    hits = [e for e in rules_analyzer.analyze(text).evidence if e.source == "lexicon"]
+    assert hits and all(not (e.reason or "").startswith(("attributed", "down-weighted: attributed")) for e in hits)

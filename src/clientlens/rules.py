@@ -394,10 +394,11 @@ def attribution(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
     node = _head_token(doc, match)
     who = None
     while who is None:
-        if node.dep_ == "acl:relcl" and _folded_lemma(node.head) in cues.others:
-            who = node.head
+        if node.dep_ == "acl:relcl" and _generic_other(node.head, cues) and not _is_predicate(node.head):
+            who = node.head  # « méfiez-vous des managers qui … », not « nous sommes une entreprise qui … »
             break
-        if node.i != match.start and node.pos_ in {"NOUN", "PROPN"} and _generic_other(node, cues):
+        if (node.i != match.start and node.pos_ in {"NOUN", "PROPN"} and _generic_other(node, cues)
+                and not _is_predicate(node)):
             who = node  # the small model often hangs the clause under its subject noun
             break
         for child in node.children:
@@ -416,14 +417,21 @@ def attribution(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
     return RuleOutcome("attribution", cues.attribution_factor, f"down-weighted: attributed to « {who.text} »")
 
 
+def _is_predicate(noun: Token) -> bool:
+    """« (la Maif est) une entreprise »: a noun that is the attribute of a copula describes the
+    subject, often the speaker's own company."""
+    head = noun.head
+    return any(c.dep_ == "cop" for c in noun.children) or head.pos_ == "AUX" or _folded_lemma(head) == "etre"
+
+
 def _generic_other(subject: Token, cues: Cues) -> bool:
-    """« certains vendeurs », « un patron », « les managers », « beaucoup », « ceux qui … »."""
+    """« certains vendeurs », « un patron », « des managers », « beaucoup », « ceux qui … »."""
     key = _folded_lemma(subject)
     if subject.pos_ == "PRON":
         return key in cues.generic_pronouns or fold(subject.text) in cues.generic_pronouns
     if key not in cues.others and fold(subject.text) not in cues.others:
         return False
-    dets = [c for c in subject.children if c.dep_ in {"det", "nummod", "amod"}]
+    dets = [c for c in subject.children if c.dep_ in {"det", "nummod", "amod", "case"}]  # « des » may be a case
     return any(fold(d.text) in cues.generic_determiners for d in dets)
 
 

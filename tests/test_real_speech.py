@@ -1,0 +1,64 @@
+"""scripts/real_speech.py: the development table is read as the expert wrote it, and the
+agreement figures are what their definitions say."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "real_speech.py"
+
+
+@pytest.fixture(scope="module")
+def rs():
+    spec = importlib.util.spec_from_file_location("real_speech", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["real_speech"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+TABLE = """
+| # | Speaker (role, sector) | Genre | Rating | Tier | Hard-case kinds |
+|---|---|---|---:|---|---|
+| 1 | Baker (crafts) | Interview | 86 | go | f |
+| 2 | Seller, 20 years (retail) | Personal blog | 28 | walk_away | c, g |
+| 12 | Guillaume Pepy, SNCF president (transport, public service) | Newspaper report | 58 | probe | b, e |
+"""
+
+
+def test_dev_table_rows_are_read_with_rating_tier_and_file(rs, tmp_path):
+    rows = rs.parse_dev_table(TABLE, tmp_path)
+    assert [(r.id, r.rating, r.tier, r.kinds) for r in rows] == [
+        ("01", 86.0, "go", "f"), ("02", 28.0, "walk_away", "c, g"), ("12", 58.0, "probe", "b, e")]
+    assert rows[2].path == tmp_path / "12.txt"
+
+
+@pytest.mark.parametrize(("score", "tier"), [(65, "go"), (64.9, "probe"), (40, "probe"), (39.9, "walk_away")])
+def test_tier_thresholds(rs, score, tier):
+    assert rs.tier_of(score) == tier
+
+
+def test_agreement_counts_tiers_and_the_two_worst_confusions(rs, tmp_path):
+    items = rs.parse_dev_table(TABLE, tmp_path)
+    result = rs.agreement(items, [90, 70, 50], ["go", "go", "insufficient_speech"])
+    assert result["tier_agreement"] == pytest.approx(1 / 3)
+    assert result["walk_away_read_as_go"] == 1 and result["go_read_as_walk_away"] == 0
+    assert result["confusion"]["probe"]["insufficient_speech"] == 1
+    assert result["spearman"] == pytest.approx(0.5)
+
+
+def test_missing_texts_are_listed_not_scored(rs, tmp_path, analyzer):
+    from clientlens.analysis import Analyzer
+
+    (tmp_path / "01.txt").write_text(
+        "Mme Roux vient chaque samedi, je lui mets de côté sa baguette pas trop cuite. Quand elle a été "
+        "malade, on lui a porté son pain chez elle pendant trois semaines. Ses petits-enfants passent "
+        "maintenant aussi, et on connaît leurs prénoms. On demande souvent aux habitués ce qu'ils aimeraient "
+        "qu'on fasse en plus, et la galette du dimanche vient d'une de leurs idées.", "utf-8")
+    result = rs.run(rs.parse_dev_table(TABLE, tmp_path), analyzer, Analyzer(use_classifier=False))
+    assert [r["id"] for r in result["rows"]] == ["01"] and result["missing"] == ["02", "12"]
+    assert result["rows"][0]["verdict"] == analyzer.analyze((tmp_path / "01.txt").read_text("utf-8")).verdict
