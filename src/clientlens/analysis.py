@@ -202,8 +202,7 @@ class Analyzer:
         speaker: str | Sequence[str] | None,
     ) -> Report:
         sentences = self._classify(collected)
-        evidence = one_side(collected.evidence + classifier_evidence(sentences, self.index_model.label_weights),
-                            self.index_model)
+        evidence = one_side(collected.evidence + classifier_evidence(sentences, self.index_model.label_weights))
         keep = [i for i, s in enumerate(sentences) if s.speaker in scored]
         renumber = {old: new for new, old in enumerate(keep)}
         mine = [replace(e, sentence=renumber[e.sentence]) for e in evidence if e.sentence in renumber]

@@ -160,12 +160,25 @@ def _folded_lemma(token: Token) -> str:
 
 def _has_phrase_before(doc: Doc, index: int, phrases: tuple[tuple[str, ...], ...], window: int) -> str | None:
     sent_start = doc[index].sent.start
-    keys = [token_keys(t) for t in doc[max(sent_start, index - window) : index]]
-    for i in range(len(keys)):
-        for phrase in phrases:
+    return _first_phrase([token_keys(t) for t in doc[max(sent_start, index - window) : index]], phrases)
+
+
+def _first_phrase(keys: list[tuple[str, str]], phrases: tuple[tuple[str, ...], ...]) -> str | None:
+    """The first of `phrases` found in the token keys, tried only where its first word is."""
+    by_first = _by_first_word(phrases)
+    for i, (lemma, form) in enumerate(keys):
+        for _, phrase in sorted({*by_first.get(lemma, ()), *by_first.get(form, ())}):  # in `phrases` order
             if match_words(keys, i, phrase):
                 return " ".join(phrase)
     return None
+
+
+@cache
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
+    out: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for order, phrase in enumerate(phrases):
+        out.setdefault(phrase[0], []).append((order, phrase))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _excerpt(tokens: Span | list[Token]) -> str:
@@ -367,11 +380,9 @@ def rejection(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
     before = _has_phrase_before(doc, match.start, cues.rejection_before, window=10)
     if before:
         return RuleOutcome("rejection", 0.0, f"rejected: « {before} »")
-    keys = [token_keys(t) for t in doc[match.end : sent.end]]
-    for i in range(len(keys)):
-        for phrase in cues.rejection_after:
-            if match_words(keys, i, phrase):
-                return RuleOutcome("rejection", 0.0, f"rejected: « {' '.join(phrase)} »")
+    after = _first_phrase([token_keys(t) for t in doc[match.end : sent.end]], cues.rejection_after)
+    if after:
+        return RuleOutcome("rejection", 0.0, f"rejected: « {after} »")
     node = _head_token(doc, match)
     while node.head.i != node.i:
         node = node.head

@@ -193,16 +193,19 @@ def component_points(totals: Mapping[str, float], words: int, model: IndexModel)
 # --------------------------------------------------------------------------- evidence -> score
 
 
-def one_side(evidence: Sequence[Evidence], model: IndexModel) -> list[Evidence]:
+def one_side(evidence: Sequence[Evidence]) -> list[Evidence]:
     """Each sentence counts for one side only: the weaker side's counted evidence is kept but
     no longer counted (a respectful word next to a stronger adversarial reading of the same
     sentence is no credit, and conversely). Ties go to the adversarial side: respectful words
     must not outweigh deflection said in the same breath.
+
+    The sides are weighed by the evidence weights alone, not by the index's component
+    weights, so that what counts does not depend on the parameters fitted from it.
     """
     sides: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for e in evidence:
         if e.counted:
-            sides[e.sentence][_is_respectful(e)] += model.weights[e.component] * e.weight
+            sides[e.sentence][_is_respectful(e)] += e.weight
     out = []
     for e in evidence:
         adversarial, respectful = sides.get(e.sentence, (0.0, 0.0))
