@@ -27,17 +27,19 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from scipy.stats import spearmanr
 
 from clientlens.analysis import Analyzer
+from clientlens.scoring import IndexModel, load_index_model, verdict
 from clientlens.taxonomy import VERDICTS
+from clientlens.validation import read_ratings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_TABLE = ROOT.parent / "shared" / "real-speech-dev.md"
 HELDOUT = ROOT / "corpus" / "realspeech"
-GO, WALK_AWAY = 65.0, 40.0
 #: Not one of the three tiers: too little speech to judge (counts as a disagreement).
 NO_TIER = "insufficient_speech"
 _ROW = re.compile(r"^\|\s*(\d+)\s*\|(?:[^|]*\|){2}\s*(\d+)\s*\|\s*(go|probe|walk_away)\s*\|\s*([^|]*)\|\s*$")
@@ -55,8 +57,13 @@ class Rated:
 
 
 def tier_of(score: float) -> str:
-    """The tier of a 0-100 score under the documented thresholds."""
-    return "go" if score >= GO else "walk_away" if score < WALK_AWAY else "probe"
+    """The tier of a 0-100 score under the index model's thresholds (models/index.json)."""
+    return verdict(score, _index_model())
+
+
+@cache
+def _index_model() -> IndexModel:
+    return load_index_model()
 
 
 def parse_dev_table(markdown: str, texts: Path) -> list[Rated]:
@@ -73,13 +80,8 @@ def parse_dev_table(markdown: str, texts: Path) -> list[Rated]:
 
 def read_heldout(folder: Path = HELDOUT) -> list[Rated]:
     """Rows of corpus/realspeech/ratings.jsonl."""
-    out = []
-    for line in (folder / "ratings.jsonl").read_text("utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            out.append(Rated(row["id"], float(row["rating"]), row["tier"], ",".join(row.get("kinds", [])),
-                             folder / row["file"]))
-    return out
+    return [Rated(row["id"], float(row["rating"]), row["tier"], ",".join(row.get("kinds", [])), folder / row["file"])
+            for row in read_ratings(folder)]
 
 
 def keyword_scorer(analyzer: Analyzer) -> Callable[[str], float]:

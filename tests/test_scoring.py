@@ -80,7 +80,8 @@ def test_a_sentence_counts_for_one_side_only():
     out = one_side(evidence)
     assert [e.counted for e in out] == [True, False, False, True, True]
     assert out[1].reason == out[2].reason == OUTWEIGHED
-    tie = [_evidence(0, "respectful_signals", 0.8, "respectful"), _evidence(0, "negative_anecdotes", 0.8, "adversarial")]
+    tie = [_evidence(0, "respectful_signals", 0.8, "respectful"),
+           _evidence(0, "negative_anecdotes", 0.8, "adversarial")]
     assert [e.counted for e in one_side(tie)] == [False, True]
 
 

@@ -158,6 +158,11 @@ def _folded_lemma(token: Token) -> str:
     return token_keys(token)[0]
 
 
+def _either_key(token: Token, words: frozenset[str]) -> bool:
+    """Whether the token's folded lemma or folded form is one of `words`."""
+    return any(key in words for key in token_keys(token))
+
+
 def _has_phrase_before(doc: Doc, index: int, phrases: tuple[tuple[str, ...], ...], window: int) -> str | None:
     sent_start = doc[index].sent.start
     return _first_phrase([token_keys(t) for t in doc[max(sent_start, index - window) : index]], phrases)
@@ -231,7 +236,7 @@ def customer_object(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
 
 def _refers_to_customer(arg: Token, cues: Cues) -> bool:
     if arg.pos_ == "PRON":
-        return _folded_lemma(arg) in cues.customer_pronouns or fold(arg.text) in cues.customer_pronouns
+        return _either_key(arg, cues.customer_pronouns)
     nearby = [t for t in arg.subtree if abs(t.i - arg.i) <= 4]
     return any(_folded_lemma(t) in cues.customer for t in nearby)
 
@@ -386,7 +391,7 @@ def rejection(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
     node = _head_token(doc, match)
     while node.head.i != node.i:
         node = node.head
-        if _folded_lemma(node) in cues.rejection_heads or fold(node.text) in cues.rejection_heads:
+        if _either_key(node, cues.rejection_heads):
             return RuleOutcome("rejection", 0.0, f"rejected: « {node.text} … »")
     return None
 
@@ -422,7 +427,7 @@ def attribution(doc: Doc, match: Match, cues: Cues) -> RuleOutcome | None:
     if who is None:
         return None
     sent = doc[match.start].sent
-    critical = [t for t in sent if _folded_lemma(t) in cues.critical_markers or fold(t.text) in cues.critical_markers]
+    critical = [t for t in sent if _either_key(t, cues.critical_markers)]
     if critical:
         return RuleOutcome("attribution", 0.0, f"attributed: « {who.text} », criticised (« {critical[0].text} »)")
     return RuleOutcome("attribution", cues.attribution_factor, f"down-weighted: attributed to « {who.text} »")
@@ -437,10 +442,9 @@ def _is_predicate(noun: Token) -> bool:
 
 def _generic_other(subject: Token, cues: Cues) -> bool:
     """« certains vendeurs », « un patron », « des managers », « beaucoup », « ceux qui … »."""
-    key = _folded_lemma(subject)
     if subject.pos_ == "PRON":
-        return key in cues.generic_pronouns or fold(subject.text) in cues.generic_pronouns
-    if key not in cues.others and fold(subject.text) not in cues.others:
+        return _either_key(subject, cues.generic_pronouns)
+    if not _either_key(subject, cues.others):
         return False
     dets = [c for c in subject.children if c.dep_ in {"det", "nummod", "amod", "case"}]  # « des » may be a case
     return any(fold(d.text) in cues.generic_determiners for d in dets)
