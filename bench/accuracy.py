@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from clientlens.analysis import Analyzer
-from clientlens.classifier import load_classifier
-from clientlens.training import evaluate, load_corpus
+from clientlens.classifier.model import load_classifier
+from clientlens.classifier.training import evaluate, load_corpus
+from clientlens.pipeline import Analyzer
 from clientlens.validation import validate
 
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 import spacy
 
 import clientlens
-from clientlens.language import DEFAULT_MODEL, UNUSED_COMPONENTS
-from clientlens.read import parse_text
-from clientlens.units import parse_transcript
+from clientlens.io.plain import parse_text
+from clientlens.text.nlp import DEFAULT_MODEL, UNUSED_COMPONENTS
+from clientlens.text.units import parse_transcript
 from clientlens.validation import transcripts_dir
 
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from functools import cache
 
-from clientlens.read import normalize_name, parse_text
+from clientlens.io.plain import normalize_name, parse_text
 from clientlens.validation import transcripts_dir
 
 CHAIR = "Claire Vasseur"

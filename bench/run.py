@@ -28,7 +28,7 @@ from pathlib import Path
 import spacy
 
 import clientlens
-from clientlens.language import DEFAULT_MODEL
+from clientlens.text.nlp import DEFAULT_MODEL
 from corpus import interviews, meeting, meetings, words
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"

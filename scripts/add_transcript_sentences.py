@@ -26,11 +26,11 @@ from pathlib import Path
 
 from sklearn.feature_extraction.text import CountVectorizer
 
-from clientlens.analysis import Analyzer
-from clientlens.classifier import CONTEXT_SENTENCES
+from clientlens.classifier.features import CONTEXT_SENTENCES
+from clientlens.classifier.training import TRANSCRIPT_GROUP, load_corpus
+from clientlens.pipeline import Analyzer
 from clientlens.resources import corpus_path
 from clientlens.taxonomy import LABELS
-from clientlens.training import TRANSCRIPT_GROUP, load_corpus
 from clientlens.validation import read_ratings, transcripts_dir
 
 HELDOUT_FILE = "heldout_sentences.jsonl"

@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from dataclasses import replace
 
-from clientlens.analysis import Analyzer
+from clientlens.pipeline import Analyzer
 from clientlens.validation import read_ratings, transcripts_dir
 
 LENGTHS = (20, 40, 60, 80, 100, 150, 200, 300)

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from scipy.stats import spearmanr
 
-from clientlens.analysis import Analyzer
-from clientlens.scoring import IndexModel, load_index_model, verdict
+from clientlens.index import IndexModel, load_index_model, verdict
+from clientlens.pipeline import Analyzer
 from clientlens.taxonomy import VERDICTS
 from clientlens.validation import read_ratings
 

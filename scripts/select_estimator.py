@@ -6,8 +6,8 @@ Run: python scripts/select_estimator.py   (clientlens installed, or PYTHONPATH=s
 
 from __future__ import annotations
 
-from clientlens.analysis import Analyzer
-from clientlens.training import cross_validated, evaluate, fit_model, load_corpus
+from clientlens.classifier.training import cross_validated, evaluate, fit_model, load_corpus
+from clientlens.pipeline import Analyzer
 
 CANDIDATES = {
     "logistic regression, C = 4, balanced classes": {"estimator": "logistic", "C": 4.0, "class_weight": "balanced"},

@@ -21,11 +21,8 @@ import json
 import numpy as np
 from sklearn.metrics import cohen_kappa_score, f1_score
 
-from clientlens.analysis import Analyzer
-from clientlens.classifier import SentenceModel, label_matrix, load_classifier
-from clientlens.resources import corpus_path
-from clientlens.taxonomy import LABELS
-from clientlens.training import (
+from clientlens.classifier.model import SentenceModel, label_matrix, load_classifier
+from clientlens.classifier.training import (
     leave_transcripts_out,
     load_corpus,
     score_table,
@@ -33,6 +30,9 @@ from clientlens.training import (
     sentence_inputs,
     transcript_id,
 )
+from clientlens.pipeline import Analyzer
+from clientlens.resources import corpus_path
+from clientlens.taxonomy import LABELS
 from clientlens.validation import CROSS_FIT_FOLDS
 
 

@@ -10,8 +10,8 @@ from typing import NoReturn
 
 import pytest
 
-from clientlens.analysis import Analyzer
-from clientlens.lexicon import load_lexicon
+from clientlens.lexicon.matcher import load_lexicon
+from clientlens.pipeline import Analyzer
 from clientlens.resources import example_path
 
 DATA = Path(__file__).parent / "data"

@@ -11,8 +11,8 @@ import joblib
 import pytest
 
 import clientlens
-from clientlens.analysis import default_analyzer
 from clientlens.batch import BatchError, analyze_to_jsonl
+from clientlens.pipeline import default_analyzer
 from clientlens.report import Report
 from clientlens.resources import example_path
 

@@ -13,8 +13,8 @@ from types import ModuleType
 
 import pytest
 
-from clientlens.analysis import Analyzer
-from clientlens.read import parse_text
+from clientlens.io.plain import parse_text
+from clientlens.pipeline import Analyzer
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from scipy.stats import spearmanr
 
-from clientlens.analysis import Analyzer
-from clientlens.classifier import load_classifier
-from clientlens.training import evaluate, load_corpus
+from clientlens.classifier.model import load_classifier
+from clientlens.classifier.training import evaluate, load_corpus
+from clientlens.pipeline import Analyzer
 from clientlens.validation import RatedTranscript, read_ratings, transcripts_dir
 from clientlens.validation import report as validation_report
 

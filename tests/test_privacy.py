@@ -23,11 +23,12 @@ import pytest
 from conftest import docx_bytes
 
 from clientlens import cli
-from clientlens.analysis import analyze, analyze_file
-from clientlens.classifier import MANIFEST_FILE, MODEL_FILE, load_classifier
+from clientlens.classifier.model import MANIFEST_FILE, MODEL_FILE, load_classifier
 from clientlens.errors import ClientlensError, SpeakerNotFoundError
-from clientlens.lexicon import load_lexicon
-from clientlens.read import MAX_INPUT_BYTES, parse_text
+from clientlens.io.decode import MAX_INPUT_BYTES
+from clientlens.io.plain import parse_text
+from clientlens.lexicon.matcher import load_lexicon
+from clientlens.pipeline import analyze, analyze_file
 from clientlens.resources import example_path, model_dir
 
 FORMATS = Path(__file__).parent / "data" / "formats"
@@ -354,7 +355,7 @@ def test_speaker_list_in_the_message_is_bounded():
     transcript = parse_text(text)
     assert len(transcript.speakers) == 30
     with pytest.raises(SpeakerNotFoundError) as info:
-        from clientlens.analysis import resolve_speakers
+        from clientlens.pipeline import resolve_speakers
 
         resolve_speakers(transcript, "Jean Dupont")
     message = str(info.value)
@@ -426,7 +427,7 @@ def test_cli_internal_error_does_not_repeat_the_exception_text(monkeypatch, caps
     def boom(*args, **kwargs):
         raise ValueError(f"cannot handle {FRENCH}")
 
-    monkeypatch.setattr("clientlens.formats.speaker_stats", boom)
+    monkeypatch.setattr("clientlens.io.cues.speaker_stats", boom)
     monkeypatch.delenv("CLIENTLENS_DEBUG", raising=False)
     assert cli.main(["speakers", str(path)]) == cli.EXIT_INTERNAL
     err = capsys.readouterr().err

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clientlens.errors import ClientlensError
-from clientlens.read import INPUT_FORMATS, read_bytes
+from clientlens.io.read import INPUT_FORMATS, read_bytes
 
 FRENCH_WORDS = ["client", "clients", "cible", "compte", "conquête", "on", "les", "ne", "pas", "écoute",
                 "mentent", "jamais", "rappelle", "« ", " »", '"', "DG :", "Q :", "[00:01:02]", "si", "le", "mot",

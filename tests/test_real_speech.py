@@ -52,7 +52,7 @@ def test_agreement_counts_tiers_and_the_two_worst_confusions(rs, tmp_path):
 
 
 def test_missing_texts_are_listed_not_scored(rs, tmp_path, analyzer):
-    from clientlens.analysis import Analyzer
+    from clientlens.pipeline import Analyzer
 
     (tmp_path / "01.txt").write_text(
         "Mme Roux vient chaque samedi, je lui mets de côté sa baguette pas trop cuite. Quand elle a été "

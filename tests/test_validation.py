@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 from scipy.stats import spearmanr
 
+from clientlens.classifier.training import load_corpus
 from clientlens.errors import InputError
-from clientlens.scoring import index_from_totals, load_index_model
+from clientlens.index import index_from_totals, load_index_model
 from clientlens.taxonomy import COMPONENT_NAMES
-from clientlens.training import load_corpus
 from clientlens.validation import RatedTranscript, cross_fitted, fit_weights, measure, part_of, report
 
 

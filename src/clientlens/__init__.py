@@ -1,13 +1,16 @@
-"""clientlens: a respect-for-customer index from French leadership discourse."""
+"""clientlens: a respect-for-customer index from French leadership discourse.
+
+The public names are loaded on first use (PEP 562), so that ``import clientlens``, its errors
+and its command line's ``--help`` load neither spaCy nor scikit-learn.
+"""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .analysis import Analyzer, analyze, analyze_file
-from .batch import analyze_many
-from .classifier import load_classifier
-from .errors import (
+from clientlens._version import __version__
+from clientlens.errors import (
     ClientlensError,
     InputError,
     LexiconError,
@@ -15,15 +18,39 @@ from .errors import (
     NotFrenchError,
     SpeakerNotFoundError,
 )
-from .frames import reports_frame
-from .report import Report
+
+if TYPE_CHECKING:
+    from clientlens.batch import analyze_many
+    from clientlens.classifier.model import load_classifier
+    from clientlens.classifier.training import train
+    from clientlens.pipeline import Analyzer, analyze, analyze_file
+    from clientlens.report import Report
+    from clientlens.views.frames import reports_frame
+
+#: Public name -> the module that defines it.
+_LAZY: dict[str, str] = {
+    "Analyzer": "clientlens.pipeline",
+    "analyze": "clientlens.pipeline",
+    "analyze_file": "clientlens.pipeline",
+    "analyze_many": "clientlens.batch",
+    "load_classifier": "clientlens.classifier.model",
+    "Report": "clientlens.report",
+    "reports_frame": "clientlens.views.frames",
+    "train": "clientlens.classifier.training",
+}
 
 
-def train(corpus=None, out_dir=None, **params):  # type: ignore[no-untyped-def]
-    """Train a sentence classifier on an annotated JSONL corpus (see clientlens.training.train)."""
-    from .training import train as _train
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'clientlens' has no attribute {name!r}")
 
-    return _train(corpus, out_dir, **params)
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "Analyzer",

@@ -2,6 +2,6 @@
 
 import sys
 
-from .cli import main
+from clientlens.cli import main
 
 sys.exit(main())

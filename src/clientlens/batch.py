@@ -22,10 +22,10 @@ from typing import IO, Any
 from joblib import Parallel, delayed, effective_n_jobs
 from tqdm.auto import tqdm
 
-from .analysis import Analyzer, default_analyzer
-from .errors import ClientlensError, InputError, excerpt
-from .read import EXTENSION_FORMATS
-from .report import Report
+from clientlens.errors import ClientlensError, InputError, excerpt
+from clientlens.io.read import EXTENSION_FORMATS
+from clientlens.pipeline import Analyzer, default_analyzer
+from clientlens.report import Report
 
 #: Extensions a directory is searched for (sorted file names).
 TRANSCRIPT_EXTENSIONS = tuple(EXTENSION_FORMATS)

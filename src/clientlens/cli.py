@@ -8,9 +8,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from . import __version__
-from .errors import ClientlensError, excerpt
-from .read import INPUT_FORMATS
+from clientlens._version import __version__
+from clientlens.errors import ClientlensError, excerpt
+from clientlens.io.read import INPUT_FORMATS
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
@@ -75,7 +75,7 @@ def _add_input_format(parser: argparse.ArgumentParser) -> None:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .training import train
+    from clientlens.classifier.training import train
 
     _, info = train(args.corpus, args.out)
     print(f"trained on {info['corpus_sentences']['train']} sentences; "
@@ -84,9 +84,9 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from .analysis import Analyzer
-    from .classifier import load_classifier
-    from .training import evaluate, load_corpus, score_table
+    from clientlens.classifier.model import load_classifier
+    from clientlens.classifier.training import evaluate, load_corpus, score_table
+    from clientlens.pipeline import Analyzer
 
     analyzer = Analyzer(use_classifier=False)
     rows = [r for r in load_corpus(args.corpus) if r.split == args.split]
@@ -95,7 +95,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     for name in ("model", "keyword_baseline", "model_hard", "keyword_baseline_hard"):
         print(score_table(name, result[name]))
     if not args.no_index:
-        from .validation import validate
+        from clientlens.validation import validate
 
         _, metrics = validate(Analyzer(), fit=False)
         print("index validation (rated transcripts, leader only):")
@@ -107,9 +107,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _fit_index(args: argparse.Namespace) -> int:
-    from .analysis import Analyzer
-    from .resources import model_dir
-    from .validation import validate, write_index_model
+    from clientlens.pipeline import Analyzer
+    from clientlens.resources import model_dir
+    from clientlens.validation import validate, write_index_model
 
     model, metrics = validate(Analyzer(), fit=True)
     write_index_model(model, metrics, model_dir() / "index.json")
@@ -118,8 +118,8 @@ def _fit_index(args: argparse.Namespace) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from .analysis import Analyzer
-    from .batch import is_batch_source
+    from clientlens.batch import is_batch_source
+    from clientlens.pipeline import Analyzer
 
     options = {"lexicon_files": args.lexicon, "use_classifier": not args.lexicon_only,
                "go": args.go, "walk_away": args.walk_away}
@@ -137,7 +137,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
 def _analyze_batch(args: argparse.Namespace, options: dict) -> int:
     """A directory, glob or --out: JSON lines as each transcript finishes, progress on stderr."""
-    from .batch import analyze_to_jsonl, expand_sources
+    from clientlens.batch import analyze_to_jsonl, expand_sources
 
     done = analyze_to_jsonl(expand_sources(args.path), args.out or sys.stdout, speaker=args.speaker,
                             n_jobs=args.jobs, input_format=args.input_format, redact=args.redact,
@@ -149,23 +149,18 @@ def _analyze_batch(args: argparse.Namespace, options: dict) -> int:
 
 
 def _speakers(args: argparse.Namespace) -> int:
-    from .formats import speaker_stats
-    from .read import read_file
+    from clientlens.io.cues import speaker_stats
+    from clientlens.io.read import read_file
+    from clientlens.views.text import clock
 
     stats = speaker_stats(read_file(args.path, args.input_format))
     if not stats:
         print("no labelled speakers: the whole text is scored as one voice")
         return 0
     for s in stats:
-        spoken = f"\t{_clock(s.seconds)} speaking" if s.seconds is not None else ""
+        spoken = f"\t{clock(s.seconds)} speaking" if s.seconds is not None else ""
         print(f"{s.name}\t{s.turns} turns\t{s.words} words{spoken}")
     return 0
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

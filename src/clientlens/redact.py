@@ -14,7 +14,6 @@ points to (a lower-case nickname, a first name spelled like a common noun) stay 
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -23,11 +22,12 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from .language import DEFAULT_MODEL, fold, load_ner, segments
-from .read import normalize_name
-from .report import Report
-from .resources import lexicon_dir
-from .types import Transcript
+from clientlens.io.plain import normalize_name
+from clientlens.io.transcript import Transcript
+from clientlens.lang import language
+from clientlens.report import Report
+from clientlens.text.nlp import DEFAULT_MODEL, fold, load_ner
+from clientlens.text.segment import segments
 
 SPEAKER_TAG = "ORATEUR"
 PERSON_TAG = "PERSONNE"
@@ -47,9 +47,8 @@ class NameCues:
 @cache
 def load_name_cues() -> NameCues:
     """Read the redaction word lists (and the speaker role words) once."""
-    rules = lexicon_dir() / "rules"
-    raw = json.loads((rules / "redaction.json").read_text("utf-8"))
-    roles = json.loads((rules / "speaker_labels.json").read_text("utf-8"))["roles"]
+    raw = language().rules("redaction")
+    roles = language().rules("speaker_labels")["roles"]
 
     def words(xs: Iterable[str]) -> frozenset[str]:
         return frozenset(fold(x) for x in xs)

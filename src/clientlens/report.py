@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .types import Component, Evidence, Sentence, SpeakerSummary, as_plain
+from clientlens.records import Component, Evidence, Sentence, SpeakerSummary, as_plain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,6 +62,28 @@ class Report:
             "provenance": self.provenance,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], text: str = "") -> Report:
+        """The Report of a `to_dict()` value (as read back from JSON); `text` is the analysed text,
+        which the JSON contract leaves out."""
+        return cls(
+            index=data["index"],
+            interval=(data["interval"][0], data["interval"][1]),
+            verdict=data["verdict"],
+            components={k: Component(**v) for k, v in data["components"].items()},
+            evidence=tuple(Evidence(**e) for e in data["evidence"]),
+            sentences=tuple(Sentence(**{**s, "labels": tuple(s["labels"])}) for s in data["sentences"]),
+            speakers=tuple(
+                SpeakerSummary(**{**s, "interval": tuple(s["interval"]) if s["interval"] is not None else None})
+                for s in data["speakers"]
+            ),
+            warnings=tuple(data["warnings"]),
+            provenance=as_plain(data["provenance"]),  # msgpack (DocBin) gives tuples for lists
+            words=data["words"],
+            source=data["source"],
+            text=text,
+        )
+
     def to_json(self, indent: int | None = 2) -> str:
         """The report as a JSON string (schema in docs/schema.md)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
@@ -76,69 +98,30 @@ class Report:
 
     def summary(self, quotes: int = 5) -> str:
         """A plain-text summary for a person: index, verdict, components and quotes."""
-        lo, hi = self.interval
-        lines = [
-            f"Respect-for-customer index: {self.index:.0f}/100 (interval {lo:.0f}-{hi:.0f})",
-            f"Verdict: {VERDICT_TEXT[self.verdict]}",
-            f"Words scored: {self.words}",
-            "",
-            "Components (index points moved):",
-        ]
-        for name, c in self.components.items():
-            lines.append(f"  {name:<24} {c.points:+6.1f}  ({c.count:g} signals, {c.score:.1f}/1000 words)")
-        lines += ["", "Strongest quotes:"]
-        for e in self.top_evidence(quotes):
-            who = f"{e.speaker}: " if e.speaker else ""
-            quote = self._quote(e)
-            lines.append(f"  [{e.impact:+.1f}] {who}« {quote} » ({e.family}{_why(e)})")
-        if not self.top_evidence(quotes):
-            lines.append("  (none)")
-        if len(self.speakers) > 1:
-            lines += ["", "Speakers:"]
-            for s in self.speakers:
-                idx = f"{s.index:.0f} ({s.verdict})" if s.index is not None else "not scored"
-                lines.append(f"  {s.name:<28} {s.words:>6} words  {s.share:5.0%}  index {idx}")
-        if self.warnings:
-            lines += ["", "Warnings:", *(f"  - {w}" for w in self.warnings)]
-        return "\n".join(lines)
+        from clientlens.views.text import summary
+
+        return summary(self, quotes)
 
     def _repr_html_(self) -> str:
         """Jupyter display: gauge, verdict, component bars and the highlighted transcript."""
-        from .render import report_fragment
+        from clientlens.views.html import report_fragment
 
         return report_fragment(self)
 
     def to_html(self, path: str | Path | None = None) -> str:
         """The report as a standalone HTML page (no script, no network); also written to `path` if given."""
-        from .render import write_page
+        from clientlens.views.html import write_page
 
         return write_page(self, path)
 
     def evidence_frame(self) -> pd.DataFrame:
         """One row per piece of evidence (needs pandas: pip install clientlens[pandas])."""
-        from .frames import evidence_frame
+        from clientlens.views.frames import evidence_frame
 
         return evidence_frame(self)
 
     def sentences_frame(self) -> pd.DataFrame:
         """One row per sentence, one column per label score (needs pandas)."""
-        from .frames import sentences_frame
+        from clientlens.views.frames import sentences_frame
 
         return sentences_frame(self)
-
-    def _quote(self, e: Evidence, width: int = 160) -> str:
-        text = e.text if e.source == "classifier" or not self.sentences else self.sentences[e.sentence].text
-        text = " ".join(text.split())
-        return text if len(text) <= width else text[: width - 1] + "…"
-
-
-VERDICT_TEXT = {
-    "go": "GO - the leadership shows respect for customers",
-    "probe": "PROBE - mixed signals: interview the leadership team before committing",
-    "walk_away": "WALK AWAY - the discourse shows little respect for customers",
-    "insufficient_speech": "INSUFFICIENT SPEECH - too few words of the speaker to judge; the index is indicative only",
-}
-
-
-def _why(e: Evidence) -> str:
-    return f", {e.reason}" if e.reason else ""

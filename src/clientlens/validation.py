@@ -13,13 +13,19 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import spearmanr
 
-from .analysis import Analyzer
-from .classifier import TrainedClassifier, label_matrix
-from .errors import InputError
-from .resources import data_dir
-from .scoring import IndexModel, index_from_totals, interval, verdict
-from .taxonomy import COMPONENTS, Polarity
-from .training import CorpusRow, leave_transcripts_out, load_corpus, sentence_inputs, transcript_id
+from clientlens.classifier.model import TrainedClassifier, label_matrix
+from clientlens.classifier.training import (
+    CorpusRow,
+    leave_transcripts_out,
+    load_corpus,
+    sentence_inputs,
+    transcript_id,
+)
+from clientlens.errors import InputError
+from clientlens.index import IndexModel, index_from_totals, interval, verdict
+from clientlens.pipeline import Analyzer
+from clientlens.resources import data_dir
+from clientlens.taxonomy import COMPONENTS, Polarity
 
 #: Share of rated transcripts used to fit the weights; the rest is held out.
 FIT_SHARE = 0.55

@@ -1,0 +1,372 @@
+"""Context rules: decide whether a lexicon hit counts, is down-weighted, or is only visible.
+
+Each rule reads the sentence around a hit (dependency parse and nearby tokens) and returns a
+`RuleOutcome` with a factor (0 = not counted, 0 < f < 1 = down-weighted) and a reason, after
+the ConText/NegEx idea of cue + scope (medspaCy, EDS-NLP), adapted to French clause syntax.
+Cue words live in lexicons/rules/context.json."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from clientlens.context.words import ContextWords, load_context_words
+from clientlens.lang import language
+from clientlens.lexicon.entries import LexiconEntry
+from clientlens.lexicon.matcher import Match, match_words, pos_fits, token_keys
+from clientlens.text.nlp import fold
+
+#: Dependencies that open a new clause: negation or hypothesis does not climb past them.
+CLAUSE_BOUNDARIES = frozenset({"advcl", "acl:relcl", "acl", "parataxis", "conj", "ROOT"})
+
+
+#: Down-weighting factors (docs/index.md explains the choice).
+REPORTED_FACTOR = 0.5
+
+
+NO_OBJECT_FACTOR = 0.5
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """What a context rule decided for one hit."""
+
+    rule: str
+    factor: float
+    reason: str
+
+
+Rule = Callable[[Doc, Match, ContextWords], RuleOutcome | None]
+
+
+def evaluate(doc: Doc, match: Match, lists: ContextWords | None = None) -> list[RuleOutcome]:
+    """Run every context rule on a hit; an empty list means the hit counts in full."""
+    lists = lists or load_context_words()
+    return [o for rule in RULES if (o := rule(doc, match, lists)) is not None]
+
+
+def combine(outcomes: list[RuleOutcome]) -> tuple[float, str | None]:
+    """Overall factor and reason: the first cancelling rule wins, down-weights multiply."""
+    for o in outcomes:
+        if o.factor == 0:
+            return 0.0, o.reason
+    factor = 1.0
+    for o in outcomes:
+        factor *= o.factor
+    reason = "; ".join(o.reason for o in outcomes) or None
+    return factor, reason
+
+
+def _head_token(doc: Doc, match: Match) -> Token:
+    """The syntactic head of the matched tokens."""
+    span = doc[match.start : match.end]
+    return span.root
+
+
+def _clause_chain(token: Token) -> Iterator[Token]:
+    """The token, then its ancestors up to (and including) the head of its clause."""
+    node = token
+    while True:
+        yield node
+        if node.dep_ in CLAUSE_BOUNDARIES or node.head.i == node.i:
+            return
+        node = node.head
+
+
+def _folded_lemma(token: Token) -> str:
+    return token_keys(token)[0]
+
+
+def _either_key(token: Token, words: frozenset[str]) -> bool:
+    """Whether the token's folded lemma or folded form is one of `words`."""
+    return any(key in words for key in token_keys(token))
+
+
+def _has_phrase_before(doc: Doc, index: int, phrases: tuple[tuple[str, ...], ...], window: int) -> str | None:
+    sent_start = doc[index].sent.start
+    return _first_phrase([token_keys(t) for t in doc[max(sent_start, index - window) : index]], phrases)
+
+
+def _first_phrase(keys: list[tuple[str, str]], phrases: tuple[tuple[str, ...], ...]) -> str | None:
+    """The first of `phrases` found in the token keys, tried only where its first word is."""
+    by_first = _by_first_word(phrases)
+    for i, (lemma, form) in enumerate(keys):
+        for _, phrase in sorted({*by_first.get(lemma, ()), *by_first.get(form, ())}):  # in `phrases` order
+            if match_words(keys, i, phrase):
+                return " ".join(phrase)
+    return None
+
+
+@cache
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
+    out: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for order, phrase in enumerate(phrases):
+        out.setdefault(phrase[0], []).append((order, phrase))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _excerpt(tokens: Span | list[Token]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def other_sense(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """Idioms and other senses: « en fin de compte », « compte rendu », wrong part of speech."""
+    entry = match.entry
+    head = doc[match.start]
+    if not pos_fits(entry, head):
+        expected = "/".join(sorted(entry.pos or ()))
+        return RuleOutcome("other_sense", 0.0, f"other sense: « {head.text} » is {head.pos_}, not {expected}")
+    idiom = _exclusion_at(doc, match, entry)
+    if idiom:
+        return RuleOutcome("other_sense", 0.0, f"other sense: idiom « {idiom} »")
+    return None
+
+
+def _exclusion_at(doc: Doc, match: Match, entry: LexiconEntry) -> str | None:
+    sent = doc[match.start].sent
+    for words in entry.exclude:
+        lo = max(sent.start, match.start - len(words) + 1)
+        hi = min(sent.end, match.end + len(words))
+        keys = [token_keys(t) for t in doc[lo:hi]]
+        for i in range(len(keys)):
+            end = match_words(keys, i, words)
+            if end and lo + i < match.end and lo + end > match.start:
+                return _excerpt(doc[lo + i : lo + end])
+    return None
+
+
+def customer_object(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """Verbs such as « cibler », « attaquer » count only when aimed at customers."""
+    if match.entry.requires != "customer_object":
+        return None
+    head = _head_token(doc, match)
+    deps = {"obj", "nsubj:pass", "iobj", "obl:arg"} if head.pos_ in {"VERB", "AUX"} else {"nmod"}
+    args = [c for c in head.children if c.dep_ in deps]
+    if not args:
+        return RuleOutcome("customer_object", NO_OBJECT_FACTOR, "down-weighted: no customer named as its object")
+    for arg in args:
+        if _refers_to_customer(arg, lists):
+            return None
+    return RuleOutcome("customer_object", 0.0, f"other sense: aimed at « {args[0].text} », not at customers")
+
+
+def _refers_to_customer(arg: Token, lists: ContextWords) -> bool:
+    if arg.pos_ == "PRON":
+        return _either_key(arg, lists.customer_pronouns)
+    nearby = [t for t in arg.subtree if abs(t.i - arg.i) <= 4]
+    return any(_folded_lemma(t) in lists.customer for t in nearby)
+
+
+def quotation(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """Words in quotation marks: a short quote is a mention, a long one someone else's speech."""
+    region = _quoted_region(doc, match, lists)
+    if region is None:
+        return None
+    first, last = region
+    if last - first - 1 <= lists.max_mention_tokens:
+        return RuleOutcome("mention", 0.0, "mention: the word is quoted, not used")
+    if _own_voice_intro(doc, first, lists):
+        return None
+    return RuleOutcome("quotation", 0.0, "quotation: someone else's words in quotation marks")
+
+
+def _quoted_region(doc: Doc, match: Match, lists: ContextWords) -> tuple[int, int] | None:
+    """Token indices of the quotation marks enclosing the hit within its sentence."""
+    sent = doc[match.start].sent
+    for opening, closing in lists.quote_pairs:
+        open_at: int | None = None
+        for tok in sent:
+            text = tok.text
+            if open_at is None and text == opening:
+                open_at = tok.i
+            elif open_at is not None and text == closing:
+                if open_at < match.start and tok.i >= match.end:
+                    return open_at, tok.i
+                open_at = None
+    return None
+
+
+def _own_voice_intro(doc: Doc, quote_start: int, lists: ContextWords) -> bool:
+    """« je leur dis : "..." »: the speaker quotes himself, so the words are his.
+
+    Read from the word sequence, not the parse: the small model often misparses the
+    colon-and-quote construction.
+    """
+    before = list(doc[doc[quote_start].sent.start : quote_start])
+    verbs = lists.reporting_verbs | lists.speech
+    for i, tok in enumerate(before):
+        if fold(tok.text) in lists.own_voice:
+            following = before[i + 1 : i + 4]
+            if any(_folded_lemma(t) in verbs for t in following):
+                return True
+    return False
+
+
+def mention(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """« le mot cible », « quand on dit conquête »: the word is talked about, not used."""
+    start = match.start
+    sent_start = doc[start].sent.start
+    for tok in doc[max(sent_start, start - 3) : start]:
+        if _folded_lemma(tok) in lists.metalinguistic:
+            return RuleOutcome("mention", 0.0, f"mention: « {tok.text} {doc[start:match.end].text} »")
+    head = _head_token(doc, match)
+    governor = head.head
+    bare = not any(c.dep_ == "det" for c in head.children)
+    verb = _folded_lemma(governor)
+    if governor.i != head.i and bare and head.dep_ in {"obj", "obl:arg", "obl", "xcomp"}:
+        sentence_lemmas = {_folded_lemma(t) for t in doc[start].sent}
+        if verb in lists.speech_direct or (verb in lists.speech and sentence_lemmas & lists.aversion):
+            return RuleOutcome("mention", 0.0, f"mention: « {governor.text} … {head.text} »")
+    return None
+
+
+def negation(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """« nos clients ne sont pas des cibles », « on ne parle jamais de conquête », « sans »."""
+    inside = range(match.start, match.end)  # « jamais content » carries its own negation
+    for node in _clause_chain(_head_token(doc, match)):
+        cue = _negation_cue(node, lists, inside)
+        if cue:
+            if _folded_lemma(node) in lists.inverting_verbs and node.i != match.start:
+                return None  # « n'hésitez pas à les relancer » asks for the act
+            return RuleOutcome("negation", 0.0, f"negated: « {cue} »")
+    prep = None if match.entry.words[0] in language().negating_words else _has_phrase_before(
+        doc, match.start, lists.negating_preps, window=5)
+    if prep:
+        return RuleOutcome("negation", 0.0, f"negated: « {prep} »")
+    return None
+
+
+
+
+def _negation_cue(node: Token, lists: ContextWords, inside: range) -> str | None:
+    children = [c for c in node.children if c.i not in inside]
+    lemmas = {_folded_lemma(c) for c in children} | {fold(c.text) for c in children}
+    strong = lemmas & lists.negation
+    if strong:
+        return sorted(strong)[0]
+    if lemmas & lists.negation_with_ne and lemmas & lists.ne:
+        return "ne … plus"
+    for c in children:
+        if c.dep_ in {"case", "mark"} and fold(c.text) == "sans":
+            return "sans"
+    return None
+
+
+def hypothesis(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """« si on les regardait comme des proies, ce serait fini »: a hypothesis, not a practice."""
+    for node in _clause_chain(_head_token(doc, match)):
+        for c in node.children:
+            if c.dep_ == "mark" and fold(c.text) in lists.hypothesis_marks and not _preceded_by(doc, c.i, "meme"):
+                return RuleOutcome("hypothesis", 0.0, f"hypothesis: « {c.text} … »")
+        complement = node.dep_ in {"ccomp", "obj", "xcomp"}
+        if node.head.i != node.i and complement and _folded_lemma(node.head) in lists.hypothesis_verbs:
+            return RuleOutcome("hypothesis", 0.0, f"hypothesis: « {node.head.text} … »")
+    expr = _has_phrase_before(doc, match.start, lists.hypothesis_exprs, window=8)
+    if expr:
+        return RuleOutcome("hypothesis", 0.0, f"hypothesis: « {expr} »")
+    return None
+
+
+def _preceded_by(doc: Doc, i: int, word: str) -> bool:
+    return i > 0 and fold(doc[i - 1].text) == word
+
+
+def reported_speech(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """« mon prédécesseur disait qu'il fallait les chasser »: someone else's view, down-weighted."""
+    node = _head_token(doc, match)
+    while node.head.i != node.i:
+        if node.dep_ == "ccomp" and _folded_lemma(node.head) in lists.reporting_verbs:
+            subjects = [c for c in node.head.children if c.dep_.startswith("nsubj")]
+            if subjects and not any(fold(s.text) in lists.own_voice for s in subjects):
+                who = _excerpt(list(subjects[0].subtree))
+                return RuleOutcome("reported", REPORTED_FACTOR, f"down-weighted: reported speech of « {who} »")
+            return None
+        node = node.head
+    return None
+
+
+def rejection(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """« la vente forcée, c'est terminé chez nous », « fini le temps où on les chassait »,
+    « j'ai horreur de cette logique de chasse »: the speaker rejects the practice.
+
+    Three frames, in the hit's sentence: a rejecting phrase before the hit (« arrêtons de »,
+    « fini le temps »), one after it (« c'est fini », « appartient au passé »), or an aversion
+    word that governs the hit (« détester », « horreur », « refuser »). Words that describe
+    customers (contempt, villainy) are not practices and are left to the other rules.
+    """
+    if match.entry.family in lists.rejection_skip:
+        return None
+    sent = doc[match.start].sent
+    before = _has_phrase_before(doc, match.start, lists.rejection_before, window=10)
+    if before:
+        return RuleOutcome("rejection", 0.0, f"rejected: « {before} »")
+    after = _first_phrase([token_keys(t) for t in doc[match.end : sent.end]], lists.rejection_after)
+    if after:
+        return RuleOutcome("rejection", 0.0, f"rejected: « {after} »")
+    node = _head_token(doc, match)
+    while node.head.i != node.i:
+        node = node.head
+        if _either_key(node, lists.rejection_heads):
+            return RuleOutcome("rejection", 0.0, f"rejected: « {node.text} … »")
+    return None
+
+
+def attribution(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """« quand un patron parle de ses clients comme de cibles, fuyez », « méfiez-vous des
+    managers qui chassent le client »: other people's practice, described to criticise it.
+
+    The hit is attributed to others when a verb above it has a generic or third-person
+    subject (a noun of `others` with a generic determiner, or a generic pronoun), or when it
+    sits in a relative clause of such a noun. Cancelled when the sentence criticises, warns
+    or frames it as a hypothesis (`critical_markers`); otherwise down-weighted.
+    """
+    if match.entry.family in lists.attribution_skip:
+        return None
+    node = _head_token(doc, match)
+    who = None
+    while who is None:
+        if node.dep_ == "acl:relcl" and _generic_other(node.head, lists) and not _is_predicate(node.head):
+            who = node.head  # « méfiez-vous des managers qui … », not « nous sommes une entreprise qui … »
+            break
+        if (node.i != match.start and node.pos_ in {"NOUN", "PROPN"} and _generic_other(node, lists)
+                and not _is_predicate(node)):
+            who = node  # the small model often hangs the clause under its subject noun
+            break
+        for child in node.children:
+            if child.dep_.startswith("nsubj") and _generic_other(child, lists):
+                who = child
+                break
+        if node.head.i == node.i:
+            break
+        node = node.head
+    if who is None:
+        return None
+    sent = doc[match.start].sent
+    critical = [t for t in sent if _either_key(t, lists.critical_markers)]
+    if critical:
+        return RuleOutcome("attribution", 0.0, f"attributed: « {who.text} », criticised (« {critical[0].text} »)")
+    return RuleOutcome("attribution", lists.attribution_factor, f"down-weighted: attributed to « {who.text} »")
+
+
+def _is_predicate(noun: Token) -> bool:
+    """« (la Maif est) une entreprise »: a noun that is the attribute of a copula describes the
+    subject, often the speaker's own company."""
+    head = noun.head
+    return any(c.dep_ == "cop" for c in noun.children) or head.pos_ == "AUX" or _folded_lemma(head) == "etre"
+
+
+def _generic_other(subject: Token, lists: ContextWords) -> bool:
+    """« certains vendeurs », « un patron », « des managers », « beaucoup », « ceux qui … »."""
+    if subject.pos_ == "PRON":
+        return _either_key(subject, lists.generic_pronouns)
+    if not _either_key(subject, lists.others):
+        return False
+    dets = [c for c in subject.children if c.dep_ in {"det", "nummod", "amod", "case"}]  # « des » may be a case
+    return any(fold(d.text) in lists.generic_determiners for d in dets)
+
+
+RULES: tuple[Rule, ...] = (other_sense, customer_object, quotation, mention, negation, hypothesis, rejection,
+                           attribution, reported_speech)

@@ -1,0 +1,82 @@
+"""Language packs: everything that depends on the language of the speech, behind one interface.
+
+The pipeline asks the pack for its spaCy model, its lexicon and rule files and the few word
+lists that live in code; nothing else in clientlens names a language. French is the only pack
+(clientlens.lang.fr); another language would add a package beside it with the same fields.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from clientlens.errors import LexiconError
+
+DEFAULT_LANGUAGE = "fr"
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    """What clientlens needs to know of a language.
+
+    Attributes:
+        code: ISO 639-1 code, also the spaCy language of `spacy_model`.
+        name: the language's name in English, for messages.
+        spacy_model: the trained spaCy pipeline the analysis loads.
+        data_dir: lexicon files (<family>.jsonl) and rule files (rules/<name>.json).
+        negating_words: words that negate a term they precede within a clause (folded forms).
+        infinitive_endings: endings that mark a verb's dictionary form, for lexicon POS checks.
+        percent: regular expression of a percentage in a sentence (a classifier feature).
+        money: regular expression of an amount of money (a classifier feature).
+        no_context: the token that stands for "no previous sentence" in the classifier's input.
+        html_lang: the `lang` attribute of the HTML views.
+    """
+
+    code: str
+    name: str
+    spacy_model: str
+    data_dir: Path
+    negating_words: frozenset[str]
+    infinitive_endings: tuple[str, ...]
+    percent: str
+    money: str
+    no_context: str
+    html_lang: str
+
+    def rules(self, name: str) -> dict[str, Any]:
+        """The rule file `rules/<name>.json` of this language (read once per process).
+
+        Raises:
+            LexiconError: the file is missing or is not valid JSON.
+        """
+        return _read_rules(self.data_dir / "rules" / f"{name}.json")
+
+    def lexicon_files(self) -> list[Path]:
+        """The bundled lexicon files, one per family."""
+        return sorted(self.data_dir.glob("*.jsonl"))
+
+
+@cache
+def _read_rules(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LexiconError(f"{path}: cannot read the rule file: {exc}") from None
+
+
+@cache
+def language(code: str = DEFAULT_LANGUAGE) -> LanguagePack:
+    """The language pack of `code` (only "fr" today).
+
+    Raises:
+        LexiconError: no pack for that language.
+    """
+    try:
+        module = import_module(f"clientlens.lang.{code}")
+    except ModuleNotFoundError:
+        raise LexiconError(f"no language pack for {code!r}; clientlens analyses French ('fr')") from None
+    return module.PACK

@@ -1,0 +1,20 @@
+"""French: the fr_core_news_sm pipeline, the bundled lexicons and rule files, and the few French
+word lists kept in code."""
+
+from __future__ import annotations
+
+from clientlens.lang import LanguagePack
+from clientlens.resources import lexicon_dir
+
+PACK = LanguagePack(
+    code="fr",
+    name="French",
+    spacy_model="fr_core_news_sm",
+    data_dir=lexicon_dir(),
+    negating_words=frozenset({"sans", "jamais", "pas", "ne", "n'"}),
+    infinitive_endings=("er", "ir", "re", "oir"),
+    percent=r"\d\s*(%|pour ?cent)",
+    money=r"\d\s*(€|k€|euros?|m€|M€)|\$",
+    no_context="contexte_vide",
+    html_lang="fr",
+)

@@ -1,0 +1,572 @@
+"""HTML rendering of a Report: a fragment for Jupyter and a standalone page to send.
+
+Self-contained on purpose: inline SVG and CSS scoped under `.clientlens`, no JavaScript, no
+web font, no network, so the page opens offline from an e-mail attachment and a notebook
+cell cannot restyle the rest of Jupyter. Everything taken from the transcript (text, speaker
+names, source, reasons) is HTML-escaped: transcripts are user data.
+
+This module prepares the data (what evidence highlights which span, gauge geometry, signed
+numbers, tooltips); the markup lives in the Jinja2 templates of `templates/`. Every `{{ value }}`
+of a template is escaped by `_finalize` with `html.escape(quote=True)`, the escaping of the
+pages produced before the templates (`&#x27;` and `&quot;`, where Jinja2's own escape writes
+`&#39;` and `&#34;`); only the output of the templates' own macros passes unescaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from clientlens.lang import language
+from clientlens.records import Evidence, Sentence
+from clientlens.taxonomy import (
+    COLOURS,
+    COMPONENT_BY_LABEL,
+    COMPONENT_BY_NAME,
+    LABEL_SPECS,
+    LABELS,
+    POLARITY_COLOURS,
+    VERDICT_COLOURS,
+    ZONE_COLOURS,
+)
+from clientlens.views.text import VERDICT_TEXT, clock, quote
+
+if TYPE_CHECKING:
+    from clientlens.report import Report
+
+#: Short names of the classifier labels for the chips after a sentence.
+LABEL_SHORT: dict[str, str] = {spec.name: spec.short for spec in LABEL_SPECS}
+
+
+def colour(family: str, polarity: str | None = None) -> str:
+    """The colour of a lexicon family or classifier label (a polarity colour for unknown ones)."""
+    return COLOURS.get(family) or POLARITY_COLOURS.get(polarity or "", "#616161")
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _signed(x: float, digits: int = 1) -> str:
+    """+3.5 / −2.1 with a real minus sign; 0.0 unsigned."""
+    text = f"{abs(x):.{digits}f}"
+    if float(text) == 0:
+        return text
+    return ("+" if x > 0 else "−") + text
+
+
+def _pretty(name: str) -> str:
+    return name.replace("_", " ")
+
+
+# ---------------------------------------------------------------- templates
+
+
+def _finalize(value: object) -> Markup:
+    """Every `{{ value }}`: macro output as it is, anything else escaped as html.escape does.
+
+    Jinja2 then applies its own escape to the result, which leaves Markup untouched. (Jinja2
+    escapes constant expressions such as `{{ "it's" }}` before this is called: the templates
+    print no quoted literal.)
+    """
+    if hasattr(value, "__html__"):
+        return Markup(value)
+    return Markup(escape(str(value), quote=True))
+
+
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).with_name("templates")),
+    autoescape=True,
+    finalize=_finalize,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_ENV.filters["fmt"] = format  # {{ x|fmt(".1f") }}: Python's format spec, as the f-strings had
+_ENV.filters["signed"] = _signed
+_ENV.filters["pretty"] = _pretty
+
+
+# ---------------------------------------------------------------- public entry points
+
+
+def report_fragment(report: Report) -> str:
+    """The report as one `<div class="clientlens">` with its scoped style (Jupyter's `_repr_html_`)."""
+    return _ENV.get_template("fragment.html.j2").render(_context(report))
+
+
+def report_page(report: Report) -> str:
+    """The report as a standalone HTML page (UTF-8, no external resource)."""
+    title = f"clientlens – {Path(report.source).name}" if report.source else "clientlens report"
+    return _ENV.get_template("page.html.j2").render(_context(report), title=title, lang=language().html_lang)
+
+
+def write_page(report: Report, path: str | Path | None = None) -> str:
+    """Standalone page as a string, also written to `path` (UTF-8) when one is given."""
+    page = report_page(report)
+    if path is not None:
+        Path(path).write_text(page, encoding="utf-8")
+    return page
+
+
+def _context(report: Report) -> dict[str, object]:
+    """What the templates show, computed from the report."""
+    lo, hi = report.interval
+    headline, _, explanation = VERDICT_TEXT.get(report.verdict, report.verdict).partition(" - ")
+    return {
+        "report": report,
+        "interval": (lo, hi),
+        "verdict_colour": VERDICT_COLOURS.get(report.verdict, "#444"),
+        "headline": headline,
+        "explanation": explanation,
+        "gauge": _gauge(report),
+        "bars": _component_bars(report),
+        "speakers": _speaker_rows(report) if len(report.speakers) >= 2 else [],
+        "top": _top_evidence(report),
+        "legend": _legend(report),
+        "blocks": _transcript(report),
+        "footer": _footer(report),
+    }
+
+
+# ---------------------------------------------------------------- header: index, gauge, components
+
+
+def _thresholds(report: Report) -> tuple[float, float]:
+    """(walk_away, go) as used for this report: its provenance, else the bundled index model."""
+    found = report.provenance.get("settings", {}).get("thresholds") or {}
+    if "go" in found and "walk_away" in found:
+        return float(found["walk_away"]), float(found["go"])
+    from clientlens.index import load_index_model
+
+    model = load_index_model()
+    return model.walk_away, model.go
+
+
+@dataclass(frozen=True)
+class _Gauge:
+    """Geometry of the horizontal 0–100 gauge, in SVG units."""
+
+    width: int
+    height: int
+    top: int  # y of the track
+    track: int  # height of the track
+    mid: float  # y of the interval band and the index marker
+    zones: tuple[tuple[float, float, str], ...]  # (x, width, fill) of the verdict zones
+    low: float  # x of the interval ends
+    high: float
+    whisker: tuple[int, int]  # (y1, y2) of the interval's end strokes
+    index: float  # x of the index
+    pointer: tuple[tuple[float, int], ...]  # corners of the verdict-coloured pointer above the index
+    colour: str
+    ticks: tuple[tuple[float, float], ...]  # (x, value) of the labelled ticks
+    tick_y: int
+    label: str  # the gauge read aloud (aria-label and title)
+
+
+def _gauge(report: Report, width: int = 340) -> _Gauge:
+    """Horizontal 0–100 gauge: verdict zones, the interval as a band, the index as a marker."""
+    walk_away, go = _thresholds(report)
+    pad, top, track = 10, 22, 14
+    inner = width - 2 * pad
+
+    def x(value: float) -> float:
+        return pad + inner * min(max(value, 0.0), 100.0) / 100.0
+
+    zones = (("walk_away", 0.0, walk_away), ("probe", walk_away, go), ("go", go, 100.0))
+    lo, hi = report.interval
+    cx = x(report.index)
+    return _Gauge(
+        width=width,
+        height=top + track + 20,
+        top=top,
+        track=track,
+        mid=top + track / 2,
+        zones=tuple((x(a), max(x(b) - x(a), 0), ZONE_COLOURS[name]) for name, a, b in zones),
+        low=x(lo),
+        high=x(hi),
+        whisker=(top + 2, top + track - 2),
+        index=cx,
+        pointer=((cx - 6, top - 9), (cx + 6, top - 9), (cx, top - 1)),
+        colour=VERDICT_COLOURS.get(report.verdict, "#444"),
+        ticks=tuple((x(v), v) for v in (0, walk_away, go, 100)),
+        tick_y=top + track + 14,
+        label=f"index {report.index:.0f}, interval {lo:.0f} to {hi:.0f}, verdict {_pretty(report.verdict)}",
+    )
+
+
+@dataclass(frozen=True)
+class _Bar:
+    """One component: index points moved, as a bar to the left (down) or right (up)."""
+
+    name: str
+    side: str  # cl-pos, cl-neg or cl-zero
+    share: float  # bar length, percent of the largest move
+    colour: str
+    points: str  # signed
+    tip: str
+
+
+def _component_bars(report: Report) -> list[_Bar]:
+    """Diverging bars: index points each component moved (left = down, right = up)."""
+    scale = max((abs(c.points) for c in report.components.values()), default=0.0) or 1.0
+    bars = []
+    for name, c in report.components.items():
+        spec = COMPONENT_BY_NAME.get(name)
+        tip = (f"{_pretty(name)}: {_signed(c.points)} index points; {c.count:g} signals, "
+               f"{c.score:.1f} per 1,000 words, weight {c.weight:g}")
+        if spec:
+            tip += f" — {spec.description}"
+        bars.append(_Bar(
+            name=_pretty(name),
+            side="cl-pos" if c.points > 0 else "cl-neg" if c.points < 0 else "cl-zero",
+            share=100.0 * abs(c.points) / scale,
+            colour="#2a9d8f" if c.points > 0 else "#d1495b",
+            points=_signed(c.points),
+            tip=tip,
+        ))
+    return bars
+
+
+# ---------------------------------------------------------------- side panels
+
+
+@dataclass(frozen=True)
+class _SpeakerRow:
+    name: str
+    words: int
+    share: float
+    index: float | None  # None: not scored
+    interval: tuple[float, float] | None
+    verdict: str
+    colour: str
+
+
+def _speaker_rows(report: Report) -> list[_SpeakerRow]:
+    rows = []
+    for s in report.speakers:
+        scored = s.index is not None and s.interval is not None
+        rows.append(_SpeakerRow(
+            name=s.name,
+            words=s.words,
+            share=s.share,
+            index=s.index if scored else None,
+            interval=s.interval if scored else None,
+            verdict=_pretty(s.verdict or ""),
+            colour=VERDICT_COLOURS.get(s.verdict or "", "#444"),
+        ))
+    return rows
+
+
+@dataclass(frozen=True)
+class _TopItem:
+    impact: str  # signed
+    side: str  # cl-pos or cl-neg
+    colour: str
+    family: str
+    quote: str
+    speaker: str | None  # full label, for the tooltip
+    who: str  # the name without the role
+
+
+def _top_evidence(report: Report, n: int = 5) -> list[_TopItem]:
+    return [
+        _TopItem(
+            impact=_signed(e.impact),
+            side="cl-pos" if e.impact > 0 else "cl-neg",
+            colour=colour(e.family, e.polarity),
+            family=_pretty(e.family),
+            quote=quote(report, e),
+            speaker=e.speaker,
+            who=_split_role(e.speaker)[0],
+        )
+        for e in report.top_evidence(n)
+    ]
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One family or label of the legend with its number of pieces of evidence."""
+
+    family: str
+    kind: str  # sentence label or lexicon family
+    polarity: str
+    colour: str
+    counted: int
+    uncounted: int
+
+
+def _legend(report: Report) -> list[_Key]:
+    counted: Counter[str] = Counter()
+    uncounted: Counter[str] = Counter()
+    polarity: dict[str, str] = {}
+    for e in report.evidence:
+        (counted if e.counted else uncounted)[e.family] += 1
+        polarity.setdefault(e.family, e.polarity)
+    order = sorted(polarity, key=lambda f: (f in LABELS, polarity[f] != "adversarial", f))
+    return [
+        _Key(
+            family=_pretty(family),
+            kind="sentence label" if family in LABELS else "lexicon family",
+            polarity=polarity[family],
+            colour=colour(family, polarity[family]),
+            counted=counted[family],
+            uncounted=uncounted[family],
+        )
+        for family in order
+    ]
+
+
+def _footer(report: Report) -> str:
+    p = report.provenance
+    bits = [f"clientlens {p.get('clientlens', '')}".strip()]
+    if p.get("spacy_model"):
+        bits.append(str(p["spacy_model"]))
+    if p.get("model_sha256"):
+        bits.append(f"model {str(p['model_sha256'])[:12]}")
+    elif "model_sha256" in p:
+        bits.append("lexicon only")
+    if p.get("lexicon_sha256"):
+        bits.append(f"lexicon {str(p['lexicon_sha256'])[:12]}")
+    return " · ".join(bits)
+
+
+# ---------------------------------------------------------------- transcript
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A highlighted piece of a sentence; the strongest hit gives the colour, all hits the tooltip."""
+
+    kind: str  # cl-counted or cl-uncounted
+    family: str
+    colour: str
+    background: str
+    tip: str
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text: str
+    mark: _Mark | None
+
+
+@dataclass(frozen=True)
+class _Chip:
+    """A classifier label after its sentence."""
+
+    label: str  # the taxonomy name, data-label
+    kind: str  # "" or " cl-uncounted"
+    colour: str
+    background: str
+    tip: str
+    text: str  # short name and signed impact
+
+
+@dataclass(frozen=True)
+class _SentenceView:
+    pieces: tuple[_Piece, ...]
+    chips: tuple[_Chip, ...]
+    tint: str  # background of a labelled sentence ("" without labels)
+    tip: str  # the labels, one a line
+
+
+#: A paragraph is text (speech between sentences, unscored speech) and sentences, in order.
+_Paragraph = tuple[str | _SentenceView, ...]
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Consecutive paragraphs of one speaker, scored or not."""
+
+    speaker: str | None
+    t_start: float | None
+    paragraphs: tuple[_Paragraph, ...]
+    scored: bool
+
+    @property
+    def name(self) -> str:
+        return _split_role(self.speaker)[0]
+
+    @property
+    def role(self) -> str:
+        return _split_role(self.speaker)[1]
+
+    @property
+    def clock(self) -> str | None:
+        return None if self.t_start is None else clock(self.t_start)
+
+
+def _source_text(report: Report) -> str:
+    """Report.text, or a stand-in with each sentence at its offsets when the report has none."""
+    if report.text or not report.sentences:
+        return report.text
+    chars = [" "] * max(s.end for s in report.sentences)
+    for s in report.sentences:
+        chars[s.start : s.end] = s.text[: s.end - s.start].ljust(s.end - s.start)
+    return "".join(chars)
+
+
+def _label_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """`[00:01:02] Name (role) :` at a line start, for the speakers of this report."""
+    alternatives = sorted({n for n in names if n}, key=len, reverse=True)
+    if not alternatives:
+        return None
+    names_re = "|".join(re.escape(n) for n in alternatives)
+    return re.compile(
+        r"^\s*(?:\[[^\]\n]{1,24}\]\s*|\(?\d{1,2}:\d{2}(?::\d{2})?\)?\s*)?"
+        rf"(?P<name>{names_re})\s*[:：]\s*"
+    )
+
+
+def _unscored_lines(gap: str, pattern: re.Pattern[str] | None) -> list[tuple[str | None, str]]:
+    """Speech between scored sentences as (speaker, text); bare speaker labels are dropped."""
+    out: list[tuple[str | None, str]] = []
+    speaker: str | None = None
+    for line in gap.split("\n"):
+        if not line.strip():
+            continue
+        match = pattern.match(line) if pattern else None
+        if match:
+            speaker, line = match["name"], line[match.end():]
+            if not line.strip():
+                continue
+        out.append((speaker, line.strip()))
+    return out
+
+
+def _transcript(report: Report) -> list[_Block]:
+    """The speech as turns: scored sentences with their evidence, and the unscored speech between them."""
+    text = _source_text(report)
+    if not report.sentences:
+        return []
+    names = [s.name for s in report.speakers] + [s.speaker or "" for s in report.sentences]
+    pattern = _label_pattern(names)
+    by_sentence: dict[int, list[Evidence]] = {}
+    for e in report.evidence:
+        by_sentence.setdefault(e.sentence, []).append(e)
+
+    blocks: list[_Block] = []
+    current: list[_Paragraph] = []  # paragraphs of the open scored block
+    paragraph: list[str | _SentenceView] = []
+    head: Sentence | None = None
+
+    def close() -> None:
+        nonlocal current, paragraph, head
+        if paragraph:
+            current.append(tuple(paragraph))
+        if head is not None and current:
+            blocks.append(_Block(head.speaker, head.t_start, tuple(current), True))
+        current, paragraph, head = [], [], None
+
+    previous_end = 0
+    for number, s in enumerate(report.sentences):
+        gap = text[previous_end : s.start] if s.start >= previous_end else ""
+        unscored = _unscored_lines(gap, pattern)
+        if unscored or head is None or s.speaker != head.speaker:
+            close()
+            blocks.extend(_unscored_blocks(unscored))
+            head = s
+        elif "\n" in gap:
+            current.append(tuple(paragraph))
+            paragraph = []
+        else:
+            paragraph.append(gap)
+        paragraph.append(_sentence(text, s, by_sentence.get(number, [])))
+        previous_end = max(previous_end, s.end)
+    close()
+    blocks.extend(_unscored_blocks(_unscored_lines(text[previous_end:], pattern)))
+    return blocks
+
+
+def _unscored_blocks(lines: Sequence[tuple[str | None, str]]) -> list[_Block]:
+    blocks: list[_Block] = []
+    for speaker, line in lines:
+        if blocks and blocks[-1].speaker == speaker:
+            last = blocks[-1]
+            blocks[-1] = _Block(speaker, None, (*last.paragraphs, (line,)), False)
+        else:
+            blocks.append(_Block(speaker, None, ((line,),), False))
+    return blocks
+
+
+def _split_role(speaker: str | None) -> tuple[str, str]:
+    """'Bruno Caradec (directeur)' -> ('Bruno Caradec', 'directeur')."""
+    if not speaker:
+        return "", ""
+    match = re.fullmatch(r"(.+?)\s*\((.+)\)\s*", speaker)
+    return (match[1], match[2]) if match else (speaker, "")
+
+
+def _sentence(text: str, sentence: Sentence, evidence: Sequence[Evidence]) -> _SentenceView:
+    """One sentence: lexicon hits as marks (split where hits overlap), classifier labels as a tint and chips."""
+    hits = [e for e in evidence if e.source != "classifier"]
+    labels = sorted((e for e in evidence if e.source == "classifier"), key=lambda e: (-abs(e.impact), e.family))
+    start, end = sentence.start, sentence.end
+    cuts = {start, end}
+    for h in hits:
+        cuts.update(min(max(p, start), end) for p in (h.start, h.end))
+    pieces = []
+    for a, b in pairwise(sorted(cuts)):
+        active = [h for h in hits if h.start <= a and b <= h.end]
+        pieces.append(_Piece(text[a:b], _mark(active) if active else None))
+    return _SentenceView(
+        pieces=tuple(pieces),
+        chips=tuple(_chip(e, sentence) for e in labels),
+        tint=_rgba(colour(labels[0].family, labels[0].polarity), 0.11) if labels else "",
+        tip="\n".join(_label_tip(e, sentence) for e in labels),
+    )
+
+
+def _mark(active: Sequence[Evidence]) -> _Mark:
+    lead = sorted(active, key=lambda e: (not e.counted, -e.weight, e.start))[0]
+    c = colour(lead.family, lead.polarity)
+    return _Mark(
+        kind="cl-counted" if lead.counted else "cl-uncounted",
+        family=lead.family,
+        colour=c,
+        background=_rgba(c, 0.18),
+        tip="\n".join(_hit_tip(e) for e in active),
+    )
+
+
+def _hit_tip(e: Evidence) -> str:
+    term = f" « {e.lemma} »" if e.lemma else ""
+    if e.counted:
+        status = f"counted, weight {e.weight:g}, {_signed(e.impact)} index points"
+        if e.reason:
+            status += f" ({e.reason})"
+    else:
+        status = f"not counted: {e.reason}" if e.reason else "not counted"
+    return f"{_pretty(e.family)}{term} — {status}"
+
+
+def _label_tip(e: Evidence, sentence: Sentence) -> str:
+    probability = sentence.scores.get(e.family)
+    p = f", p={probability:.2f}" if probability is not None else ""
+    spec = COMPONENT_BY_LABEL.get(e.family)
+    what = f" ({spec.description})" if spec else ""
+    status = f"{_signed(e.impact)} index points" if e.counted else f"not counted: {e.reason or 'no reason given'}"
+    return f"{_pretty(e.family)}{p} — {status}{what}"
+
+
+def _chip(e: Evidence, sentence: Sentence) -> _Chip:
+    c = colour(e.family, e.polarity)
+    return _Chip(
+        label=e.family,
+        kind="" if e.counted else " cl-uncounted",
+        colour=c,
+        background=_rgba(c, 0.12),
+        tip=_label_tip(e, sentence),
+        text=f"{LABEL_SHORT.get(e.family, _pretty(e.family))} {_signed(e.impact)}",
+    )

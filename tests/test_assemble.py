@@ -1,0 +1,63 @@
+"""Assemble: one side per sentence, classifier evidence, and the one index space of the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from clientlens.assemble import assemble, classifier_evidence
+from clientlens.records import Evidence, Sentence
+
+
+def _evidence(sentence, component, weight, polarity):
+    return Evidence(text="x", start=sentence, end=sentence + 1, family=component, polarity=polarity,
+                    component=component, lemma=None, weight=weight, counted=True, reason=None,
+                    sentence=sentence, speaker=None, source="classifier")
+
+
+def test_a_sentence_counts_for_one_side_only():
+    """The weaker side of a sentence is kept as evidence but no longer counted; ties go adversarial."""
+    from clientlens.assemble import OUTWEIGHED, one_side
+
+    evidence = [
+        _evidence(0, "respectful_signals", 0.9, "respectful"),   # sentence 0: respect wins
+        _evidence(0, "numbers_only", 0.2, "adversarial"),
+        _evidence(1, "respectful_signals", 0.5, "respectful"),   # sentence 1: contempt wins
+        _evidence(1, "adversarial_vocabulary", 1.5, "adversarial"),
+        _evidence(2, "respectful_signals", 0.7, "respectful"),   # sentence 2: one side only
+    ]
+    out = one_side(evidence)
+    assert [e.counted for e in out] == [True, False, False, True, True]
+    assert out[1].reason == out[2].reason == OUTWEIGHED
+    tie = [_evidence(0, "respectful_signals", 0.8, "respectful"),
+           _evidence(0, "negative_anecdotes", 0.8, "adversarial")]
+    assert [e.counted for e in one_side(tie)] == [False, True]
+
+
+
+SENTENCES = [
+    Sentence("Nos clients sont des cibles.", 0, 28, "DG", ("adversarial_framing",), {"adversarial_framing": 0.8}),
+    Sentence("Et vous, les clients ?", 29, 51, "Journaliste", (), {}),
+    Sentence("On les écoute.", 52, 66, "DG", ("client_respect",), {"client_respect": 0.5}),
+]
+
+
+def test_classifier_evidence_weighs_each_label_by_its_probability():
+    out = classifier_evidence(SENTENCES, {"adversarial_framing": 2.0})
+    assert [(e.family, e.sentence, e.weight, e.source) for e in out] == [
+        ("adversarial_framing", 0, 1.6, "classifier"), ("client_respect", 2, 0.5, "classifier")]
+
+
+@pytest.mark.parametrize(("scored", "numbers"), [({"DG"}, [0, 1]), ({"DG", "Journaliste"}, [0, 2]), (set(), [])])
+def test_evidence_is_numbered_in_the_scored_sentences(scored, numbers):
+    """Report.evidence[i].sentence indexes Report.sentences, whoever else spoke in between."""
+    out = assemble(SENTENCES, [], scored, {})
+    assert [e.sentence for e in out.evidence] == numbers
+    assert [s.speaker for s in out.sentences] == [s.speaker for s in SENTENCES if s.speaker in scored]
+    for e in out.evidence:
+        assert out.sentences[e.sentence].start == e.start
+
+
+def test_every_speaker_keeps_their_evidence_for_the_summaries():
+    out = assemble(SENTENCES, [], {"Journaliste"}, {})
+    assert out.evidence == []
+    assert sorted(out.by_speaker) == ["DG"] and len(out.by_speaker["DG"]) == 2
