@@ -51,8 +51,10 @@ def transcripts_dir() -> Path:
 
 #: Parts of the rated transcripts. Only "fit" is fitted on (index weights, and the classifier
 #: through the sentences of these transcripts in the corpus); "heldout" transcripts were
-#: written after both were last designed and are only measured (docs/evaluation.md).
-PARTS = ("fit", "heldout")
+#: written after both were last designed and are only measured; "real_register" texts (short
+#: single-speaker texts in the registers of real speech) train the classifier through their
+#: sentences and are measured cross-fitted, but do not fit the index weights (docs/evaluation.md).
+PARTS = ("fit", "heldout", "real_register")
 #: Folds of the cross-fitting of transcripts whose sentences the classifier was trained on.
 CROSS_FIT_FOLDS = 5
 
