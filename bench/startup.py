@@ -7,18 +7,21 @@ src/ (or --src DIR, e.g. an older checkout exported with `git archive`): wall ti
 time (user + system, less sensitive to other load on the machine) and, for the analyses,
 the peak resident set size (VmHWM of the child, read from /proc/self/status).
 
-The child processes get PYTHONPATH=<src>, so the `src/` measured shadows any installed
-clientlens. spaCy imports the `spacy_factories` entry point of the installed clientlens
-(`clientlens.spacy.component:make_clientlens`) whenever it builds a pipeline: that name exists
-in every checkout since the redesign, so it resolves to the `src/` measured. The cold-start
-cache (clientlens.text.coldstart) goes to a temporary CLIENTLENS_CACHE_DIR: the first cold
-analyze fills it and is reported apart. The 9,000-word meeting chains the turns of the rated
-transcripts (corpus/transcripts/t*.txt); this script imports nothing of clientlens itself.
+The src/ measured is byte-compiled first, as an installed package is (the children never write
+bytecode: PYTHONDONTWRITEBYTECODE=1). The child processes get PYTHONPATH=<src>, so the `src/`
+measured shadows any installed clientlens. spaCy imports the `spacy_factories` entry point of
+the installed clientlens (`clientlens.spacy.component:make_clientlens`) whenever it builds a
+pipeline: that name exists in every checkout since the redesign, so it resolves to the `src/`
+measured. The cold-start cache (clientlens.text.coldstart) goes to a temporary
+CLIENTLENS_CACHE_DIR: the first cold analyze fills it and is reported apart. The 9,000-word
+meeting chains the turns of the rated transcripts (corpus/transcripts/t*.txt); this script
+imports nothing of clientlens itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import resource
 import shutil
@@ -207,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--python", default=sys.executable)
     args = parser.parse_args(argv)
 
+    compileall.compile_dir(str(args.src.resolve()), quiet=1)
     with tempfile.TemporaryDirectory(prefix="clientlens-startup-") as tmp:
         tmp_path = Path(tmp)
         env = child_env(args.src, tmp_path / "cache", args.no_cache)
