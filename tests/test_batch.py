@@ -58,6 +58,19 @@ def test_order_and_per_item_errors_with_two_processes(tmp_path, expected, capsys
     assert capsys.readouterr().err == ""  # progress=False: no bar
 
 
+def test_two_workers_give_the_same_reports_as_one():
+    """Forked workers share the parent's loaded Analyzer and give the reports of one process."""
+    from clientlens.batch import _can_fork
+
+    files = [example_path("entretien_concession.txt"), example_path("reunion_mutuelle.txt")]
+    items = [*TEXTS, *files, ENGLISH]
+    one = clientlens.analyze_many(items, n_jobs=1, progress=False)
+    two = clientlens.analyze_many(items, n_jobs=2, batch_size=1, progress=False)
+    assert [r.to_dict() for r in two[:-1]] == [r.to_dict() for r in one[:-1]]
+    assert two[-1] == one[-1] and two[-1].error_type == "NotFrenchError"
+    assert _can_fork() == sys.platform.startswith("linux")
+
+
 def test_progress_bar_on_stderr(capsys):
     clientlens.analyze_many(TEXTS[:2], progress=True)
     assert "2/2" in capsys.readouterr().err

@@ -1,31 +1,38 @@
-"""Batches: many transcripts through joblib (loky locally, Dask on a cluster), resumable JSONL.
+"""Batches: many transcripts in worker processes, resumable JSONL.
 
-Each worker process builds its Analyzer once (spaCy loads in ~2 s) and keeps it for every
-chunk it receives, so the cost of a batch is one load per process plus the analyses.
+Locally on Linux, under joblib's default backend (loky), the parent builds the Analyzer once
+and forks its workers, which share it: a batch costs one load plus the analyses. Under any
+other joblib backend (`parallel_config(backend="dask")` on a cluster, threads), and on macOS
+and Windows, where forking a loaded process is unsafe or impossible, joblib runs the chunks and
+each worker process builds its Analyzer once and keeps it for every chunk it receives.
+joblib and tqdm are imported on first use: `clientlens analyze FILE` needs neither.
 """
 
 from __future__ import annotations
 
+import gc
 import glob
 import inspect
 import json
 import math
+import multiprocessing
 import os
 import pickle
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
-
-from joblib import Parallel, delayed, effective_n_jobs
-from tqdm.auto import tqdm
+from typing import IO, TYPE_CHECKING, Any
 
 from clientlens.errors import ClientlensError, InputError, excerpt
 from clientlens.io.read import EXTENSION_FORMATS
 from clientlens.pipeline import Analyzer, default_analyzer
 from clientlens.report import Report
+
+if TYPE_CHECKING:
+    from joblib import Parallel
 
 #: Extensions a directory is searched for (sorted file names).
 TRANSCRIPT_EXTENSIONS = tuple(EXTENSION_FORMATS)
@@ -37,6 +44,10 @@ CHUNKS_PER_WORKER = 16
 
 Item = str | Path
 Speaker = str | Sequence[str] | None
+#: The arguments of `_analyze_chunk`: (chunk, speaker, input_format, analyzer options, redact).
+Task = tuple[list[tuple[int, Item]], Speaker, str | None, dict[str, Any], bool]
+#: What a chunk gives back: (position, Report, or (error type, message)) per item.
+ChunkResult = list[tuple[int, Report | tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -88,10 +99,10 @@ def worker_analyzer(options: dict[str, Any]) -> Analyzer:
 def _analyze_chunk(
     chunk: list[tuple[int, Item]], speaker: Speaker, input_format: str | None, options: dict[str, Any],
     redact: bool = False,
-) -> list[tuple[int, Report | tuple[str, str]]]:
+) -> ChunkResult:
     """Analyse a chunk; a failing item gives (error_type, message), bad options fail the chunk."""
     analyzer = worker_analyzer(options)
-    out: list[tuple[int, Report | tuple[str, str]]] = []
+    out: ChunkResult = []
     for index, item in chunk:
         try:
             out.append((index, _analyze_item(analyzer, item, speaker, input_format, redact)))
@@ -141,21 +152,62 @@ def iter_analyze(
 
     Arguments as in `analyze_many`.
     """
+    from joblib import effective_n_jobs
+    from tqdm.auto import tqdm
+
     _check_options(analyzer_options)
     items = list(items)
     if not items:
         return
-    size = batch_size or _auto_batch_size(len(items), n_jobs)
+    workers = effective_n_jobs(n_jobs)
+    size = batch_size or _auto_batch_size(len(items), workers)
     numbered = list(enumerate(items))
-    if effective_n_jobs(n_jobs) > 1:  # longest first: no long transcript left alone at the end
+    if workers > 1:  # longest first: no long transcript left alone at the end
         numbered.sort(key=lambda pair: -_cost(pair[1]))
     chunks = [numbered[i : i + size] for i in range(0, len(numbered), size)]
-    tasks = (delayed(_analyze_chunk)(c, speaker, input_format, analyzer_options, redact) for c in chunks)
-    with tqdm(total=len(items), disable=not progress, unit="transcript", file=sys.stderr) as bar:
-        for done in _parallel(n_jobs)(tasks):
+    tasks: list[Task] = [(c, speaker, input_format, analyzer_options, redact) for c in chunks]
+    with _results(tasks, n_jobs, workers) as results, \
+            tqdm(total=len(items), disable=not progress, unit="transcript", file=sys.stderr) as bar:
+        for done in results:
             for index, result in done:
                 yield index, result if isinstance(result, Report) else BatchError(items[index], *result)
             bar.update(len(done))
+
+
+@contextmanager
+def _results(tasks: list[Task], n_jobs: int | None, workers: int) -> Iterator[Iterable[ChunkResult]]:
+    """Chunk results in completion order: from workers forked from this process once it has loaded
+    the Analyzer (see the module docstring), else from joblib."""
+    if workers > 1 and len(tasks) > 1 and _can_fork():
+        worker_analyzer(tasks[0][3])  # loaded once, here: the forked workers inherit it
+        gc.freeze()  # the workers' garbage collector then leaves the loaded objects' pages shared
+        try:
+            with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
+                yield pool.imap_unordered(_analyze_task, tasks)
+        finally:
+            gc.unfreeze()
+        return
+    from joblib import delayed
+
+    yield _parallel(n_jobs)(delayed(_analyze_chunk)(*task) for task in tasks)
+
+
+def _can_fork() -> bool:
+    """Whether workers may be forked from this process: on Linux (fork is unsafe on macOS and
+    absent on Windows), outside a pool worker, and under joblib's default backend (a
+    `parallel_config(backend=...)` of the caller, Dask for instance, is obeyed)."""
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    if multiprocessing.current_process().daemon:  # already a pool worker: no nested pool
+        return False
+    from joblib.parallel import get_active_backend
+
+    return type(get_active_backend()[0]).__name__ == "LokyBackend"
+
+
+def _analyze_task(task: Task) -> ChunkResult:
+    """`_analyze_chunk` of one task, in a forked worker."""
+    return _analyze_chunk(*task)
 
 
 def analyze_many(
@@ -265,6 +317,8 @@ def is_batch_source(pattern: str) -> bool:
 
 
 def _parallel(n_jobs: int | None) -> Parallel:
+    from joblib import Parallel
+
     try:
         return Parallel(n_jobs=n_jobs, return_as="generator_unordered")
     except ValueError:  # a backend without callbacks (multiprocessing) returns lists only
@@ -281,8 +335,10 @@ def _cost(item: Item) -> int:
         return 0
 
 
-def _auto_batch_size(n_items: int, n_jobs: int | None) -> int:
-    workers = max(1, effective_n_jobs(n_jobs))
+def _auto_batch_size(n_items: int, workers: int) -> int:
+    """Items per chunk: all of them (up to MAX_AUTO_BATCH) for one worker, else about
+    CHUNKS_PER_WORKER chunks per worker."""
+    workers = max(1, workers)
     if workers == 1:
         return min(n_items, MAX_AUTO_BATCH)
     return max(1, min(MAX_AUTO_BATCH, math.ceil(n_items / (workers * CHUNKS_PER_WORKER))))

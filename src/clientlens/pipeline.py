@@ -14,8 +14,8 @@ from spacy.tokens import Doc
 
 from clientlens._version import __version__
 from clientlens.assemble import assemble
-from clientlens.classifier.features import CONTEXT_SENTENCES, SentenceInput, sentence_input
-from clientlens.classifier.model import SentenceClassifier, default_classifier
+from clientlens.classifier.features import CONTEXT_SENTENCES, SentenceClassifier, SentenceInput, sentence_input
+from clientlens.classifier.linear import default_classifier
 from clientlens.context.echo import RecentWords, echo_settings
 from clientlens.context.finder import EvidenceFinder
 from clientlens.context.words import load_context_words

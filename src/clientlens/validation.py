@@ -13,7 +13,9 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import spearmanr
 
-from clientlens.classifier.model import TrainedClassifier, label_matrix
+from clientlens.classifier.features import SentenceClassifier
+from clientlens.classifier.linear import LinearClassifier
+from clientlens.classifier.model import SentenceModel, TrainedClassifier, label_matrix, load_classifier
 from clientlens.classifier.training import (
     CorpusRow,
     leave_transcripts_out,
@@ -106,11 +108,11 @@ def cross_fitted(
     with no sentence in `rows` get `analyzer` itself.
     """
     owned = any(transcript_id(r.group) for r in rows)
-    if not owned or not isinstance(analyzer.classifier, TrainedClassifier):
+    base = fitted_model(analyzer.classifier) if owned else None
+    if base is None:
         return lambda _: analyzer
     inputs = sentence_inputs(analyzer, rows)
-    folds_and_models = leave_transcripts_out(
-        rows, inputs, label_matrix(r.labels for r in rows), analyzer.classifier.model, folds)
+    folds_and_models = leave_transcripts_out(rows, inputs, label_matrix(r.labels for r in rows), base, folds)
     chosen: dict[str, Analyzer] = {}
     for k, (fold, model) in enumerate(folds_and_models):
         fold_analyzer = Analyzer(lexicon=analyzer.lexicon, index_model=analyzer.index_model,
@@ -118,6 +120,17 @@ def cross_fitted(
                                  spacy_model=analyzer.spacy_model)
         chosen.update(dict.fromkeys(fold, fold_analyzer))
     return lambda tid: chosen.get(tid, analyzer)
+
+
+def fitted_model(classifier: SentenceClassifier | None) -> SentenceModel | None:
+    """The scikit-learn model behind a classifier: a TrainedClassifier's own, or for the linear
+    export of the bundled model (the analysis's default), the bundled model itself."""
+    if isinstance(classifier, TrainedClassifier):
+        return classifier.model
+    if isinstance(classifier, LinearClassifier):
+        trained = load_classifier()
+        return trained.model if trained.sha256 == classifier.sha256 else None
+    return None
 
 
 def fit_weights(items: Sequence[RatedTranscript], model: IndexModel) -> IndexModel:

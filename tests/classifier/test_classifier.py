@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score
 
+from clientlens.classifier.linear import LINEAR_FILES, load_linear
 from clientlens.classifier.model import (
     ESTIMATORS,
     MANIFEST_FILE,
@@ -87,12 +88,17 @@ def test_training_is_deterministic(tmp_path):
     first, _ = train(corpus, tmp_path / "a")
     second, _ = train(corpus, tmp_path / "b")
     assert np.array_equal(first.predict_proba(inputs), second.predict_proba(inputs))
-    assert json.loads((tmp_path / "a" / MANIFEST_FILE).read_text())["corpus_sha256"]
+    manifest = json.loads((tmp_path / "a" / MANIFEST_FILE).read_text())
+    assert manifest["corpus_sha256"]
+    # save_model wrote the linear export, listed in the manifest, the same bytes both times
+    assert manifest["files"] == json.loads((tmp_path / "b" / MANIFEST_FILE).read_text())["files"]
+    assert set(manifest["files"]) == {MODEL_FILE, *LINEAR_FILES}
+    assert np.abs(load_linear(tmp_path / "a").predict_proba(inputs) - first.predict_proba(inputs)).max() <= 1e-9
 
 
 def test_missing_bundled_model_fails_closed(monkeypatch, tmp_path):
     """No silent fallback to lexicons: the default analysis refuses to run without its model."""
-    from clientlens.classifier import model as classifier
+    from clientlens.classifier import linear as classifier
     from clientlens.pipeline import Analyzer
 
     monkeypatch.setattr(classifier, "model_dir", lambda: tmp_path)
@@ -108,7 +114,7 @@ def test_missing_bundled_model_fails_closed(monkeypatch, tmp_path):
 
 def test_direct_probabilities_equal_scikit_learns(analyzer):
     """predict_proba's direct computation gives exactly the nested meta-estimators' numbers."""
-    model = analyzer.classifier.model
+    model = load_classifier().model
     inputs = analyzer.sentence_inputs([
         "Nos grands comptes, on les verrouille avant la fin du trimestre.",
         "Mme Roux nous a dit que le devis était illisible, on l'a refait avec elle.",

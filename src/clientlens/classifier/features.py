@@ -1,4 +1,9 @@
-"""Classifier inputs and features: what the model sees of a sentence."""
+"""Classifier inputs and features: what the model sees of a sentence.
+
+Nothing here imports scikit-learn: the analysis builds these inputs and scores them with the
+linear export (classifier/linear.py); the scikit-learn vectorizers that read them for training
+are built in classifier/model.py (`build_features`).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import FunctionTransformer
+from typing import Protocol
 
 from clientlens.lang import language
 from clientlens.records import Evidence
@@ -128,21 +129,17 @@ def _word_ngrams(word: str, min_n: int, max_n: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-def build_features(char_ngrams: tuple[int, int] = (3, 6), min_df: int = 2) -> FeatureUnion:
-    """Word, character, lemma, cue and context features."""
-    return FeatureUnion([
-        ("words", Pipeline([("select", FunctionTransformer(_texts)),
-                            ("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=min_df,
-                                                      sublinear_tf=True))])),
-        ("chars", Pipeline([("select", FunctionTransformer(_texts)),
-                            ("tfidf", TfidfVectorizer(analyzer=CharNgrams(*char_ngrams),
-                                                      min_df=min_df, sublinear_tf=True,
-                                                      max_features=60000))])),
-        ("lemmas", Pipeline([("select", FunctionTransformer(_lemmas)),
-                             ("tfidf", TfidfVectorizer(ngram_range=(1, 3), min_df=min_df,
-                                                       sublinear_tf=True, token_pattern=r"\S+"))])),
-        ("cues", Pipeline([("select", FunctionTransformer(_cues)),
-                           ("dict", DictVectorizer())])),
-        ("context", Pipeline([("select", FunctionTransformer(_contexts)),
-                              ("tfidf", TfidfVectorizer(min_df=min_df, sublinear_tf=True))])),
-    ])
+#: The selectors of the feature blocks, by name (a linear export names the selector of each block).
+SELECTORS: dict[str, Callable[[Sequence[SentenceInput]], list]] = {
+    f.__name__: f for f in (_texts, _lemmas, _cues, _contexts)
+}
+
+
+class SentenceClassifier(Protocol):
+    """What the analysis needs from a sentence classifier."""
+
+    sha256: str
+
+    def predict(self, items: list[SentenceInput]) -> list[tuple[list[str], dict[str, float]]]:
+        """Labels and label probabilities for each sentence."""
+        ...

@@ -8,12 +8,10 @@ the anecdote it closes."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import joblib
 import numpy as np
@@ -22,26 +20,53 @@ import sklearn
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.multiclass import OneVsRestClassifier
-from sklearn.preprocessing import normalize
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer, normalize
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from clientlens.classifier.features import _MAX_CACHED_WORDS, CharNgrams, SentenceInput, _word_ngrams, build_features
+from clientlens.classifier.features import (
+    _MAX_CACHED_WORDS,
+    CharNgrams,
+    SentenceInput,
+    _contexts,
+    _cues,
+    _lemmas,
+    _texts,
+    _word_ngrams,
+)
+from clientlens.classifier.files import MANIFEST_FILE, MODEL_FILE, load_model_file, sha256_file
+from clientlens.classifier.linear import export_linear
 from clientlens.errors import ModelError
 from clientlens.resources import model_dir
 from clientlens.taxonomy import LABELS
 
-MODEL_FILE = "classifier.joblib"
-
-
-MANIFEST_FILE = "manifest.json"
-
-
 #: Linear estimators SentenceModel can use; all expose coef_ and intercept_ (SentenceModel._linear).
 ESTIMATORS = ("ridge", "logistic", "svm")
+
+
+def build_features(char_ngrams: tuple[int, int] = (3, 6), min_df: int = 2) -> FeatureUnion:
+    """Word, character, lemma, cue and context features."""
+    return FeatureUnion([
+        ("words", Pipeline([("select", FunctionTransformer(_texts)),
+                            ("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=min_df,
+                                                      sublinear_tf=True))])),
+        ("chars", Pipeline([("select", FunctionTransformer(_texts)),
+                            ("tfidf", TfidfVectorizer(analyzer=CharNgrams(*char_ngrams),
+                                                      min_df=min_df, sublinear_tf=True,
+                                                      max_features=60000))])),
+        ("lemmas", Pipeline([("select", FunctionTransformer(_lemmas)),
+                             ("tfidf", TfidfVectorizer(ngram_range=(1, 3), min_df=min_df,
+                                                       sublinear_tf=True, token_pattern=r"\S+"))])),
+        ("cues", Pipeline([("select", FunctionTransformer(_cues)),
+                           ("dict", DictVectorizer())])),
+        ("context", Pipeline([("select", FunctionTransformer(_contexts)),
+                              ("tfidf", TfidfVectorizer(min_df=min_df, sublinear_tf=True))])),
+    ])
 
 
 class SentenceModel(ClassifierMixin, BaseEstimator):
@@ -197,16 +222,6 @@ def _f1(y: np.ndarray, pred: np.ndarray) -> float:
     return 2 * tp / denominator if denominator else 0.0
 
 
-class SentenceClassifier(Protocol):
-    """What the analysis needs from a sentence classifier."""
-
-    sha256: str
-
-    def predict(self, items: list[SentenceInput]) -> list[tuple[list[str], dict[str, float]]]:
-        """Labels and label probabilities for each sentence."""
-        ...
-
-
 class TrainedClassifier:
     """A fitted SentenceModel with the sha256 of the file it came from."""
 
@@ -228,15 +243,6 @@ class TrainedClassifier:
         return out
 
 
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_classifier(path: str | Path | None = None, *, trusted: bool = False) -> TrainedClassifier:
     """Load a classifier after checking its sha256 against the manifest beside it.
 
@@ -247,51 +253,20 @@ def load_classifier(path: str | Path | None = None, *, trusted: bool = False) ->
     Raises:
         ModelError: missing file, checksum mismatch, untrusted path or incompatible model.
     """
-    bundled = path is None
-    path = Path(path) if path else model_dir() / MODEL_FILE
-    if not bundled and not trusted:
-        raise ModelError(f"{path}: refusing to load a model that is not bundled unless trusted=True "
-                         "(joblib files can execute code when loaded)")
-    if not path.is_file():
-        raise ModelError(f"{path}: model file not found (use lexicon-only mode explicitly to go without)")
-    manifest = _read_manifest(path.parent / MANIFEST_FILE, required=bundled)
-    actual = sha256_file(path)
-    expected = (manifest or {}).get("files", {}).get(path.name)
-    if manifest is not None and expected != actual:
-        raise ModelError(f"{path}: sha256 {actual[:12]}… does not match the manifest "
-                         f"({str(expected)[:12]}…); the file was altered or belongs to another model")
-    model = joblib.load(path)
+    model, actual = load_model_file(Path(path) if path else None, trusted=trusted)
     if not isinstance(model, SentenceModel):
-        raise ModelError(f"{path}: not a clientlens SentenceModel")
+        raise ModelError(f"{path or model_dir() / MODEL_FILE}: not a clientlens SentenceModel")
     return TrainedClassifier(model, actual)
 
 
-def _read_manifest(path: Path, *, required: bool) -> dict[str, Any] | None:
-    if not path.is_file():
-        if required:
-            raise ModelError(f"{path}: model manifest not found")
-        return None
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{path}: unreadable manifest ({exc})") from None
-
-
-@cache
-def default_classifier() -> TrainedClassifier:
-    """The bundled classifier. Fails closed: a missing or altered model raises ModelError
-    instead of silently scoring with the lexicons alone (ask for that with use_classifier=False).
-    """
-    return load_classifier()
-
-
 def save_model(model: SentenceModel, directory: Path, info: dict[str, Any]) -> Path:
-    """Write the model with joblib and a manifest (sha256, versions, labels, metrics)."""
+    """Write the model with joblib, its linear export (what the analysis scores with, see
+    classifier/linear.py) and a manifest (every file's sha256, versions, labels, metrics)."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / MODEL_FILE
     joblib.dump(model, path, compress=3)
     manifest = {
-        "files": {MODEL_FILE: sha256_file(path)},
+        "files": {MODEL_FILE: sha256_file(path), **export_linear(model, directory)},
         "scikit_learn": sklearn.__version__,
         "labels": list(model.labels_),
         "thresholds": dict(zip(model.labels_, map(float, model.thresholds_), strict=True)),

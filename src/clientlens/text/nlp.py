@@ -14,12 +14,11 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import spacy
-from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
-from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
 from spacy.language import Language
 
 from clientlens.errors import ModelError, NotFrenchError
 from clientlens.lang import language
+from clientlens.text import coldstart
 
 DEFAULT_MODEL = language().spacy_model
 
@@ -52,7 +51,12 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
 
 @cache
 def _load(model: str) -> Language:  # one cache key per model, however load_nlp is called
-    return spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+    # Before spaCy imports spacy.lang.fr, which compiles its tokenizer's patterns (about 2 s):
+    # compiled patterns and lemma tables from the cold-start cache, when there is one.
+    coldstart.warm_regex_cache(model)
+    nlp = coldstart.load_pipeline(model, exclude=UNUSED_COMPONENTS)
+    coldstart.remember_patterns(model, nlp)
+    return nlp
 
 
 @lru_cache(maxsize=1 << 18)  # bounded: any input, however varied, keeps memory flat
@@ -140,14 +144,21 @@ class LanguageTally:
     """Counts French and English function words as the text streams by, to refuse non-French text."""
 
     def __init__(self) -> None:
+        # imported here, not with the module: importing spacy.lang.fr compiles the French
+        # tokenizer's patterns, which load_nlp takes from the cold-start cache first
+        from spacy.lang.en.stop_words import STOP_WORDS as english
+        from spacy.lang.fr.stop_words import STOP_WORDS as french
+
         self.words = self.french = self.english = 0
+        self._stop_words = (french, english)
 
     def add(self, folded_words: Iterable[str]) -> None:
         """Count lower-case, accent-folded words."""
+        french_words, english_words = self._stop_words
         for w in folded_words:
             self.words += 1
-            self.french += w in FR_STOP_WORDS
-            self.english += w in EN_STOP_WORDS
+            self.french += w in french_words
+            self.english += w in english_words
 
     def check(self) -> None:
         """Raise NotFrenchError when the words counted do not look like French.
