@@ -30,8 +30,7 @@ def _sources() -> tuple[tuple[str, tuple[tuple[str | None, str], ...]], ...]:
     """(leader, ((speaker, speech), ...)) for each rated transcript, in file order."""
     folder = transcripts_dir()
     out = []
-    for line in (folder / "ratings.jsonl").read_text("utf-8").splitlines():
-        rating = json.loads(line)
+    for rating in _dense_ratings():
         transcript = parse_text((folder / rating["file"]).read_text("utf-8"))
         turns = tuple((t.speaker, transcript.text[t.start : t.end]) for t in transcript.turns)
         out.append((rating["leader"], turns))
@@ -41,7 +40,14 @@ def _sources() -> tuple[tuple[str, tuple[tuple[str | None, str], ...]], ...]:
 def interviews() -> list[str]:
     """The rated transcripts as they are: short interviews and meetings (250 to 1,500 words)."""
     folder = transcripts_dir()
-    return [p.read_text("utf-8") for p in sorted(folder.glob("t*.txt"))]
+    return [(folder / r["file"]).read_text("utf-8") for r in sorted(_dense_ratings(), key=lambda r: r["file"])]
+
+
+def _dense_ratings() -> list[dict]:
+    """The 180 interview and meeting transcripts (the short real-register texts, part
+    `real_register`, are left out so that the benchmark text stays what it was)."""
+    lines = (transcripts_dir() / "ratings.jsonl").read_text("utf-8").splitlines()
+    return [r for r in map(json.loads, filter(None, lines)) if r.get("part") != "real_register"]
 
 
 def _cast_turns(start: int) -> Iterator[tuple[str, str]]:
