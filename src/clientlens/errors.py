@@ -39,19 +39,35 @@ def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
 
 
 class ClientlensError(Exception):
-    """Base class of every error clientlens raises on bad input or bad resources."""
+    """Base class of every error clientlens raises on bad input or bad resources.
+
+    `code` is stable (part of the JSON contract, docs/schema.md): the CLI's JSON errors and the
+    HTTP service's error bodies carry it, so that an integrator can branch on it.
+    """
+
+    code = "error"
+
+    def to_dict(self) -> dict[str, str]:
+        """The error as the JSON contract's error object: ``{"code": ..., "message": ...}``."""
+        return {"code": self.code, "message": str(self)}
 
 
 class InputError(ClientlensError):
     """The input cannot be read: missing path, directory, empty, binary or undecodable file."""
 
+    code = "input_error"
+
 
 class NotFrenchError(ClientlensError):
     """The text does not look like French, so a French lexicon score would be meaningless."""
 
+    code = "not_french"
+
 
 class SpeakerNotFoundError(ClientlensError):
     """`speaker=` names nobody in the transcript; the message lists who does speak."""
+
+    code = "speaker_not_found"
 
     def __init__(self, wanted: list[str], available: list[str]) -> None:
         self.wanted = wanted
@@ -65,6 +81,10 @@ class SpeakerNotFoundError(ClientlensError):
 class LexiconError(ClientlensError):
     """A lexicon file or entry is malformed; the message names file, line and field."""
 
+    code = "lexicon_error"
+
 
 class ModelError(ClientlensError):
     """A model file is missing, tampered with, untrusted or incompatible."""
+
+    code = "model_error"
