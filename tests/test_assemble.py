@@ -61,3 +61,40 @@ def test_every_speaker_keeps_their_evidence_for_the_summaries():
     out = assemble(SENTENCES, [], {"Journaliste"}, {})
     assert out.evidence == []
     assert sorted(out.by_speaker) == ["DG"] and len(out.by_speaker["DG"]) == 2
+
+
+def _lexicon(sentence, weight, counted=True, reason=None):
+    return Evidence(text="cible", start=sentence, end=sentence + 1, family="hunting", polarity="adversarial",
+                    component="adversarial_vocabulary", lemma="cible", weight=weight, counted=counted,
+                    reason=reason, sentence=sentence, speaker="DG", source="lexicon")
+
+
+@pytest.mark.parametrize(("factor", "counted", "weight", "reason"), [
+    (1.0, True, 1.2, None),            # lexicon-only analysis, or an index that counts the lexicon
+    (0.5, True, 0.6, None),            # scaled
+    (0.0, False, 1.2, "feature"),      # read by the classifier only
+])
+def test_lexicon_evidence_is_weighed_by_the_index_lexicon_weight(factor, counted, weight, reason):
+    from clientlens.assemble import weigh_lexicon
+
+    hit, cancelled, sentence = (_lexicon(0, 1.2), _lexicon(1, 1.0, False, "negated: « pas »"),
+                                _evidence(0, "adversarial_vocabulary", 0.7, "adversarial"))
+    out = weigh_lexicon([hit, cancelled, sentence], factor)
+    assert (out[0].counted, out[0].weight, (out[0].reason or "").split(":")[0] or None) == (counted, weight, reason)
+    assert out[1] == cancelled, "a hit the context rules cancelled keeps its own reason"
+    assert out[2] == sentence, "classifier evidence is never rescaled"
+
+
+def test_with_lexicon_weight_zero_only_the_classifier_counts_in_assemble():
+    out = assemble(SENTENCES, [_lexicon(0, 1.2)], {"DG"}, {}, lexicon_weight=0.0)
+    counted = [(e.source, e.family) for e in out.evidence if e.counted]
+    assert counted == [("classifier", "adversarial_framing"), ("classifier", "client_respect")]
+    assert [e.reason.split(":")[0] for e in out.evidence if e.source == "lexicon"] == ["feature"]
+
+
+def test_the_callers_own_lexicon_entries_count_in_full():
+    from clientlens.assemble import weigh_lexicon
+
+    hit = _lexicon(0, 1.2)
+    assert weigh_lexicon([hit], 0.0, frozenset({("cible", "hunting")})) == [hit]
+    assert not weigh_lexicon([hit], 0.0, frozenset({("cible", "contempt")}))[0].counted

@@ -46,6 +46,35 @@ def one_side(evidence: Sequence[Evidence]) -> list[Evidence]:
 #: Reason of evidence dropped by `one_side`.
 OUTWEIGHED = "outweighed: the sentence reads more strongly the other way"
 
+#: Reason of a lexicon hit that the context rules kept, when the index counts only the
+#: classifier's sentence labels (`lexicon_weight` 0 in models/index.json).
+FEATURE_ONLY = "feature: read by the sentence classifier, whose label of the sentence is what counts"
+
+
+def weigh_lexicon(
+    evidence: Sequence[Evidence], lexicon_weight: float, in_full: frozenset[tuple[str, str]] = frozenset(),
+) -> list[Evidence]:
+    """Scale the counted lexicon evidence by `lexicon_weight` (models/index.json), except the
+    entries of `in_full` ((term, family) pairs: the caller's own lexicon files), which count
+    in full: the classifier was trained with the bundled lexicon, and words a user adds are
+    signals they asked for.
+
+    With a sentence classifier, the lexicon hits and the context rules' outcomes are features
+    of the classifier (classifier/features.py): counting them again in the index counts the
+    same words twice. Measured on real-register speech, counting them made the index worse
+    (docs/evaluation.md, 2026-12-06), so the bundled index gives them weight 0: they stay in
+    the report as the words the classifier read, not counted, with the reason FEATURE_ONLY.
+    """
+    if lexicon_weight == 1.0:
+        return list(evidence)
+    out = []
+    for e in evidence:
+        if e.source == "lexicon" and e.counted and (e.lemma, e.family) not in in_full:
+            e = (replace(e, counted=False, reason=FEATURE_ONLY) if lexicon_weight == 0
+                 else replace(e, weight=round(e.weight * lexicon_weight, 4)))
+        out.append(e)
+    return out
+
 
 def _is_respectful(e: Evidence) -> int:
     return int(COMPONENT_BY_NAME[e.component].polarity is Polarity.RESPECTFUL)
@@ -84,11 +113,14 @@ class Assembled:
 
 def assemble(
     sentences: Sequence[Sentence], lexicon_evidence: Sequence[Evidence], scored: set[str | None],
-    label_weights: Mapping[str, float],
+    label_weights: Mapping[str, float], lexicon_weight: float = 1.0,
+    in_full: frozenset[tuple[str, str]] = frozenset(),
 ) -> Assembled:
-    """Join the rules' and the classifier's evidence, weigh each sentence's sides, keep the
-    scored speakers' evidence and number it in their sentences."""
-    evidence = one_side([*lexicon_evidence, *classifier_evidence(sentences, label_weights)])
+    """Join the rules' and the classifier's evidence (the lexicon's scaled by `lexicon_weight`,
+    see `weigh_lexicon`), weigh each sentence's sides, keep the scored speakers' evidence and
+    number it in their sentences."""
+    evidence = one_side([*weigh_lexicon(lexicon_evidence, lexicon_weight, in_full),
+                         *classifier_evidence(sentences, label_weights)])
     keep = [i for i, s in enumerate(sentences) if s.speaker in scored]
     renumber = {old: new for new, old in enumerate(keep)}
     by_speaker: dict[str | None, list[Evidence]] = defaultdict(list)

@@ -41,6 +41,7 @@ class IndexModel:
     go: float
     walk_away: float
     provenance: str = ""
+    lexicon_weight: float = 1.0
 
     def with_thresholds(self, go: float | None = None, walk_away: float | None = None) -> IndexModel:
         """A copy with other verdict thresholds."""
@@ -68,12 +69,15 @@ def load_index_model(path: Path | None = None) -> IndexModel:
             go=float(thresholds["go"]),
             walk_away=float(thresholds["walk_away"]),
             provenance=str(raw.get("provenance", "")),
+            lexicon_weight=float(raw.get("lexicon_weight", 1.0)),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"{path}: invalid index parameters ({exc!r})") from None
-    if any(w < 0 for w in model.weights.values()) or model.slope < 0 or model.prior_signals <= 0:
+    if any(w < 0 for w in model.weights.values()) or model.slope < 0 or model.prior_signals <= 0 \
+            or model.lexicon_weight < 0:
         raise ModelError(
-            f"{path}: weights and slope must be >= 0 and prior_signals > 0 so that the index stays monotonic"
+            f"{path}: weights, slope and lexicon_weight must be >= 0 and prior_signals > 0 so that the "
+            "index stays monotonic"
         )
     return model
 

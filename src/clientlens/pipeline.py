@@ -24,6 +24,7 @@ from clientlens.index import IndexModel, Score, load_index_model, verdict
 from clientlens.io.plain import normalize_name, parse_text
 from clientlens.io.read import read_file
 from clientlens.io.transcript import Transcript, Turn
+from clientlens.lexicon.entries import default_lexicon_files
 from clientlens.lexicon.matcher import Lexicon, known_lemmas, load_lexicon
 from clientlens.records import Evidence, Sentence, SpeakerSummary
 from clientlens.redact import redact_report
@@ -87,6 +88,11 @@ class Analyzer:
         self.index_model = (index_model or load_index_model()).with_thresholds(go, walk_away)
         self.finder = EvidenceFinder(self.lexicon, known_lemmas(self.nlp), load_context_words(), *echo_settings())
         self.lemmas = lemmas(self.nlp)
+        # Entries from the caller's lexicon files count in full whatever `lexicon_weight` says
+        # (assemble.weigh_lexicon): the classifier has never read them.
+        bundled = tuple(f"{path}:" for path in default_lexicon_files())
+        self._own_terms = frozenset((e.term, e.family) for e in self.lexicon.entries
+                                    if not e.origin.startswith(bundled))
 
     # ------------------------------------------------------------------ public verbs
 
@@ -209,7 +215,10 @@ class Analyzer:
         speaker: str | Sequence[str] | None,
     ) -> Report:
         sentences = self._classify(collected)
-        assembled = assemble(sentences, collected.evidence, scored, self.index_model.label_weights)
+        # Lexicon-only analysis counts the lexicon in full: nothing else reads its hits.
+        lexicon_weight = self.index_model.lexicon_weight if self.classifier is not None else 1.0
+        assembled = assemble(sentences, collected.evidence, scored, self.index_model.label_weights, lexicon_weight,
+                             self._own_terms)
         words = sum(w for s, w in zip(sentences, collected.words, strict=True) if s.speaker in scored)
         mine = assembled.evidence
         score = Score.of(mine, words, self.index_model)

@@ -120,17 +120,29 @@ def test_consecutive_sentences_of_a_speaker_form_one_turn(concession):
     assert speakers == expected
 
 
-def test_every_lexicon_hit_is_highlighted_counted_or_not(concession):
-    tree = Tree(concession._repr_html_())
-    marks = tree.find("mark", "cl-hit")
-    lone = _lone_hits(concession)
-    assert any(h.counted for h in lone) and any(not h.counted for h in lone)
+@pytest.mark.parametrize("mode", ["classifier", "lexicon-only"])
+def test_every_lexicon_hit_is_highlighted_counted_read_or_cancelled(mode, concession):
+    """With the classifier, the bundled lexicon's hits are read by it (cl-read; their sentence's
+    label counts) or cancelled by a rule; lexicon-only, they count (cl-counted) or not."""
+    report = concession if mode == "classifier" else clientlens.Analyzer(use_classifier=False).analyze_file(
+        example_path("entretien_concession.txt"), speaker="Bruno Caradec")
+    marks = Tree(report._repr_html_()).find("mark", "cl-hit")
+    lone = _lone_hits(report)
+    expected = {"classifier": {"cl-read", "cl-uncounted"}, "lexicon-only": {"cl-counted", "cl-uncounted"}}[mode]
+    kinds = {_kind(h) for h in lone}
+    assert kinds == expected
     for hit in lone:
-        kind = "cl-counted" if hit.counted else "cl-uncounted"
+        kind = _kind(hit)
         found = [m for m in marks if m.text == hit.text and kind in m.classes and m.attrs["data-family"] == hit.family]
         assert found, f"{hit.text!r} ({hit.family}, {kind}) is not highlighted"
         if not hit.counted:
             assert any(hit.reason in m.attrs["title"] for m in found), "the reason is not on hover"
+
+
+def _kind(hit) -> str:
+    if hit.counted:
+        return "cl-counted"
+    return "cl-read" if hit.reason.startswith("feature:") else "cl-uncounted"
 
 
 def test_classifier_labels_become_chips_with_their_impact(concession):

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from clientlens.assemble import FEATURE_ONLY
 from clientlens.lang import language
 from clientlens.records import Evidence, Sentence
 from clientlens.taxonomy import (
@@ -348,7 +349,7 @@ def _footer(report: Report) -> str:
 class _Mark:
     """A highlighted piece of a sentence; the strongest hit gives the colour, all hits the tooltip."""
 
-    kind: str  # cl-counted or cl-uncounted
+    kind: str  # cl-counted, cl-read or cl-uncounted
     family: str
     colour: str
     background: str
@@ -528,11 +529,19 @@ def _sentence(text: str, sentence: Sentence, evidence: Sequence[Evidence]) -> _S
     )
 
 
+def _mark_kind(hit: Evidence) -> str:
+    """cl-counted, cl-read (a word the classifier read, whose sentence label counts instead:
+    assemble.FEATURE_ONLY) or cl-uncounted (cancelled by a context rule)."""
+    if hit.counted:
+        return "cl-counted"
+    return "cl-read" if (hit.reason or "").startswith(FEATURE_ONLY.split(":")[0] + ":") else "cl-uncounted"
+
+
 def _mark(active: Sequence[Evidence]) -> _Mark:
     lead = sorted(active, key=lambda e: (not e.counted, -e.weight, e.start))[0]
     c = colour(lead.family, lead.polarity)
     return _Mark(
-        kind="cl-counted" if lead.counted else "cl-uncounted",
+        kind=_mark_kind(lead),
         family=lead.family,
         colour=c,
         background=_rgba(c, 0.18),
