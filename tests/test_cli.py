@@ -117,7 +117,8 @@ def _batch_folder(tmp_path, example, copies: int = 2, english: bool = True):
     for n in range(copies):
         (folder / f"t{n:02d}.txt").write_bytes(example("entretien_concession.txt").read_bytes())
     if english:
-        (folder / "zz_english.txt").write_text("We listen to our customers and we always call them back the same day when they have a problem.", "utf-8")
+        english = "We listen to our customers and we always call them back the same day when they have a problem."
+        (folder / "zz_english.txt").write_text(english, "utf-8")
     return folder
 
 

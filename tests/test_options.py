@@ -56,7 +56,7 @@ def test_build_overrides_given_keywords_only_and_refuses_unknown_ones():
     base = AnalysisOptions(go=70, redact=True)
     built = AnalysisOptions.build(base, walk_away=20, speaker=None)
     assert (built.go, built.walk_away, built.redact, built.speaker) == (70.0, 20.0, True, None)
-    with pytest.raises(TypeError, match="unknown analysis option.*lexicon_file"):
+    with pytest.raises(TypeError, match=r"unknown analysis option.*lexicon_file"):
         AnalysisOptions.build(None, lexicon_file="x.jsonl")
     with pytest.raises(OptionsError, match="must be below"):
         AnalysisOptions.build(base, walk_away=80)
@@ -90,7 +90,7 @@ def test_analyzer_takes_options_or_the_old_keywords(analyzer):
     assert by_keywords.options == by_options.options
     with pytest.raises(OptionsError, match="must be below"):
         Analyzer(go=30, walk_away=50)
-    with pytest.raises(OptionsError, match="within 0..100"):
+    with pytest.raises(OptionsError, match=r"within 0\.\.100"):
         Analyzer(options=AnalysisOptions(go=60), walk_away=-5)
 
 

@@ -182,7 +182,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.out or args.manifest or (args.path != STDIN and is_batch_source(args.path)):
         return _analyze_batch(args, options)
     from clientlens.pipeline import Analyzer
-    from clientlens.views.table import table_csv, summary_rows
+    from clientlens.views.table import summary_rows, table_csv
 
     analyzer = Analyzer(options=options)
     speaker = list(options.speaker) if options.speaker else None
