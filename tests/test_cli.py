@@ -159,6 +159,17 @@ def test_dash_with_input_format_reads_other_formats():
     assert as_txt.returncode == 0 and b"Sophie Martin\t2 turns" not in as_txt.stdout
 
 
+@pytest.mark.parametrize("data,message", [(b"", "empty"), (bytes(range(256)) * 4, "binary"),
+                                          (b"DG : oui. " * 2_000_001, "over the limit of 20,000,000 bytes")],
+                         ids=["empty", "binary", "too-large"])
+def test_dash_with_bad_input_is_an_input_error(data, message):
+    out = subprocess.run([sys.executable, "-m", "clientlens", "analyze", "-", "--format", "json"], input=data,
+                         capture_output=True, timeout=300)
+    assert out.returncode == 2 and out.stdout == b""
+    error = json.loads(out.stderr)["error"]
+    assert error["code"] == "input_error" and message in error["message"]
+
+
 def test_dash_is_not_a_batch(tmp_path):
     out = run("analyze", "-", "--out", str(tmp_path / "x.jsonl"), "--format", "json")
     assert out.returncode == 2 and json.loads(out.stderr)["error"]["code"] == "usage_error"

@@ -197,9 +197,15 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _read_stdin(input_format: str | None) -> Transcript:
+    """The transcript on standard input (text unless `input_format`), within the input size limit."""
+    from clientlens.errors import InputError
+    from clientlens.io.decode import MAX_INPUT_BYTES
     from clientlens.io.read import read_bytes
 
-    return read_bytes(sys.stdin.buffer.read(), input_format or "txt", source=None)
+    data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"standard input is over the limit of {MAX_INPUT_BYTES:,} bytes")
+    return read_bytes(data, input_format or "txt", source=None)
 
 
 def _emit(text: str, output: str | None) -> None:
