@@ -112,7 +112,7 @@ def test_no_import_cycles() -> None:
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("clientlens._version", "clientlens.errors", "clientlens.resources", "clientlens.taxonomy",
      "clientlens.records", "clientlens.lang"),
-    ("clientlens.io",),
+    ("clientlens.io", "clientlens.options"),
     ("clientlens.text",),
     ("clientlens.lexicon",),
     ("clientlens.context",),
@@ -121,7 +121,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("clientlens.index",),
     ("clientlens.assemble", "clientlens.report"),
     ("clientlens.pipeline", "clientlens.redact"),
-    ("clientlens.views", "clientlens.batch", "clientlens.spacy", "clientlens.classifier.training",
+    ("clientlens.views", "clientlens.batch", "clientlens.manifest", "clientlens.spacy",
+     "clientlens.classifier.training",
      "clientlens.validation"),
     ("clientlens.cli", "clientlens.__main__", "clientlens"),
 )

@@ -10,24 +10,26 @@ joblib and tqdm are imported on first use: `clientlens analyze FILE` needs neith
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import glob
-import inspect
 import json
 import math
 import multiprocessing
 import os
-import pickle
 import sys
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from clientlens.errors import ClientlensError, InputError, excerpt
 from clientlens.io.read import EXTENSION_FORMATS
+from clientlens.manifest import read_manifest
+from clientlens.options import AnalysisOptions
 from clientlens.pipeline import Analyzer, default_analyzer
 from clientlens.report import Report
 
@@ -44,10 +46,22 @@ CHUNKS_PER_WORKER = 16
 
 Item = str | Path
 Speaker = str | Sequence[str] | None
-#: The arguments of `_analyze_chunk`: (chunk, speaker, input_format, analyzer options, redact).
-Task = tuple[list[tuple[int, Item]], Speaker, str | None, dict[str, Any], bool]
-#: What a chunk gives back: (position, Report, or (error type, message)) per item.
-ChunkResult = list[tuple[int, Report | tuple[str, str]]]
+#: Code of an item's error that is not a ClientlensError (a bug, not bad input).
+INTERNAL_ERROR = "internal_error"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One transcript of a batch: the item (text or path), how to analyse it, and its id
+    (a manifest's; None: the item names it)."""
+
+    item: Item
+    options: AnalysisOptions
+    id: str | None = None
+
+
+#: What a task gives back: (position, Report, or (error type, message, code)) per job.
+ChunkResult = list[tuple[int, Report | tuple[str, str, str]]]
 
 
 @dataclass(frozen=True)
@@ -58,56 +72,77 @@ class BatchError:
         item: the input as given (path or text).
         error_type: the exception's class name, e.g. "InputError", "NotFrenchError".
         message: the exception's message.
+        code: the stable code of the error (`ClientlensError.code`; "internal_error" otherwise).
+        id: the item's manifest id, if any.
+        speaker: the speaker(s) asked for this item (None: all speech).
     """
 
     item: Item
     error_type: str
     message: str
+    code: str = INTERNAL_ERROR
+    id: str | None = None
+    speaker: tuple[str, ...] | None = None
+
+    @property
+    def source(self) -> str | None:
+        """The item's path as a string; None for a text item."""
+        return str(self.item) if isinstance(self.item, Path) or _looks_like_path(self.item) else None
 
     def to_dict(self) -> dict[str, str]:
-        """The `error` object of a JSONL line."""
-        return {"type": self.error_type, "message": self.message}
+        """The error object of the JSON contract, plus the exception's type."""
+        return {"code": self.code, "message": self.message, "type": self.error_type}
 
 
 @dataclass(frozen=True)
 class RunSummary:
-    """What `analyze_to_jsonl` did: lines written (reports, errors) and sources skipped."""
+    """What `analyze_to_jsonl` did: lines written (reports, errors), items skipped because
+    already done, and items retried because they had failed before."""
 
     reports: int
     errors: int
     skipped: int
+    retried: int = 0
+
+    def describe(self, where: str | Path | None = None) -> str:
+        """One line for the user, e.g. "3 analysed, 1 failed to out.jsonl; 2 skipped (already
+        there); 1 retried (failed before)"."""
+        text = f"{self.reports} analysed, {self.errors} failed" + (f" to {where}" if where else "")
+        if self.skipped:
+            text += f"; {self.skipped} skipped (already there)"
+        if self.retried:
+            text += f"; {self.retried} retried (failed before)"
+        return text
 
 
 # ---------------------------------------------------------------------- worker side
 
-_ANALYZERS: dict[bytes, Analyzer] = {}
+_ANALYZERS: dict[tuple[Any, ...], Analyzer] = {}
 _ANALYZERS_LOCK = threading.Lock()
+_DEFAULT_KEY = AnalysisOptions().analyzer_key()
 
 
-def worker_analyzer(options: dict[str, Any]) -> Analyzer:
+def worker_analyzer(options: AnalysisOptions) -> Analyzer:
     """The Analyzer of this process for `options`, built on first use and then reused."""
-    options = _without_defaults(options)
-    if not options:
+    key = options.analyzer_key()
+    if key == _DEFAULT_KEY:
         return default_analyzer()
-    key = pickle.dumps(sorted(options.items()))
     with _ANALYZERS_LOCK:
         if key not in _ANALYZERS:
-            _ANALYZERS[key] = Analyzer(**options)
+            _ANALYZERS[key] = Analyzer(options=options)
         return _ANALYZERS[key]
 
 
-def _analyze_chunk(
-    chunk: list[tuple[int, Item]], speaker: Speaker, input_format: str | None, options: dict[str, Any],
-    redact: bool = False,
-) -> ChunkResult:
-    """Analyse a chunk; a failing item gives (error_type, message), bad options fail the chunk."""
-    analyzer = worker_analyzer(options)
+def _analyze_chunk(chunk: list[tuple[int, Job]]) -> ChunkResult:
+    """Analyse a chunk; a failing job gives (error_type, message, code), bad options fail the chunk."""
     out: ChunkResult = []
-    for index, item in chunk:
+    for index, job in chunk:
+        analyzer = worker_analyzer(job.options)
         try:
-            out.append((index, _analyze_item(analyzer, item, speaker, input_format, redact)))
+            out.append((index, _analyze_item(analyzer, job.item, job.options)))
         except Exception as exc:  # one bad transcript must not stop the batch
-            out.append((index, (type(exc).__name__, _message(exc))))
+            code = exc.code if isinstance(exc, ClientlensError) else INTERNAL_ERROR
+            out.append((index, (type(exc).__name__, _message(exc), code)))
     return out
 
 
@@ -117,14 +152,13 @@ def _message(exc: Exception) -> str:
     return str(exc) if isinstance(exc, ClientlensError) else excerpt(str(exc))
 
 
-def _analyze_item(
-    analyzer: Analyzer, item: Item, speaker: Speaker, input_format: str | None, redact: bool
-) -> Report:
+def _analyze_item(analyzer: Analyzer, item: Item, options: AnalysisOptions) -> Report:
+    speaker = list(options.speaker) if options.speaker is not None else None
     if isinstance(item, Path) or _looks_like_path(item):
-        return analyzer.analyze_file(item, speaker, input_format, redact=redact)
+        return analyzer.analyze_file(item, speaker, options.input_format, redact=options.redact)
     if not isinstance(item, str):
         raise InputError(f"expected a text or a path, got {type(item).__name__}")
-    return analyzer.analyze(item, speaker, redact=redact)
+    return analyzer.analyze(item, speaker, redact=options.redact)
 
 
 def _looks_like_path(item: object) -> bool:
@@ -138,8 +172,10 @@ def _looks_like_path(item: object) -> bool:
 
 
 def iter_analyze(
-    items: Sequence[Item],
+    items: Iterable[Item] = (),
     *,
+    options: AnalysisOptions | None = None,
+    manifest: str | Path | None = None,
     speaker: Speaker = None,
     n_jobs: int | None = None,
     batch_size: int | None = None,
@@ -148,38 +184,70 @@ def iter_analyze(
     redact: bool = False,
     **analyzer_options: Any,
 ) -> Iterator[tuple[int, Report | BatchError]]:
-    """Yield (position in `items`, result) as chunks finish, in completion order.
+    """Yield (position in `plan(...)`'s job list, result) as chunks finish, in completion order.
 
     Arguments as in `analyze_many`.
     """
+    jobs = plan(items, _options(options, speaker, input_format, redact, analyzer_options), manifest)
+    yield from run_jobs(jobs, n_jobs=n_jobs, batch_size=batch_size, progress=progress)
+
+
+def plan(items: Iterable[Item], options: AnalysisOptions, manifest: str | Path | None = None) -> list[Job]:
+    """The jobs of a batch: each item (a directory or a glob pattern stands for its transcript
+    files, sorted, in its place), then each manifest row with its own speaker and id.
+
+    Raises:
+        InputError: a directory without transcripts, or a bad manifest.
+    """
+    jobs = [Job(path, options) for item in items for path in _expand(item)]
+    for row in read_manifest(manifest) if manifest is not None else ():
+        jobs.append(Job(row.file, replace(options, speaker=row.speaker or options.speaker), row.id))
+    return jobs
+
+
+def run_jobs(
+    jobs: Sequence[Job], *, n_jobs: int | None = None, batch_size: int | None = None, progress: bool = True,
+) -> Iterator[tuple[int, Report | BatchError]]:
+    """Yield (position in `jobs`, result) as chunks finish, in completion order."""
     from joblib import effective_n_jobs
     from tqdm.auto import tqdm
 
-    _check_options(analyzer_options)
-    items = list(items)
-    if not items:
+    if not jobs:
         return
     workers = effective_n_jobs(n_jobs)
-    size = batch_size or _auto_batch_size(len(items), workers)
-    numbered = list(enumerate(items))
+    size = batch_size or _auto_batch_size(len(jobs), workers)
+    numbered = list(enumerate(jobs))
     if workers > 1:  # longest first: no long transcript left alone at the end
-        numbered.sort(key=lambda pair: -_cost(pair[1]))
-    chunks = [numbered[i : i + size] for i in range(0, len(numbered), size)]
-    tasks: list[Task] = [(c, speaker, input_format, analyzer_options, redact) for c in chunks]
+        numbered.sort(key=lambda pair: -_cost(pair[1].item))
+    tasks = [numbered[i : i + size] for i in range(0, len(numbered), size)]
     with _results(tasks, n_jobs, workers) as results, \
-            tqdm(total=len(items), disable=not progress, unit="transcript", file=sys.stderr) as bar:
+            tqdm(total=len(jobs), disable=not progress, unit="transcript", file=sys.stderr) as bar:
         for done in results:
             for index, result in done:
-                yield index, result if isinstance(result, Report) else BatchError(items[index], *result)
+                yield index, result if isinstance(result, Report) else _batch_error(jobs[index], result)
             bar.update(len(done))
 
 
+def _batch_error(job: Job, error: tuple[str, str, str]) -> BatchError:
+    return BatchError(job.item, *error, id=job.id, speaker=job.options.speaker)
+
+
+def _options(
+    options: AnalysisOptions | None, speaker: Speaker, input_format: str | None, redact: bool,
+    analyzer_options: dict[str, Any],
+) -> AnalysisOptions:
+    """One AnalysisOptions from `options` and the loose keyword arguments given alongside it."""
+    return AnalysisOptions.build(options, speaker=speaker, input_format=input_format, redact=redact or None,
+                                 **analyzer_options)
+
+
 @contextmanager
-def _results(tasks: list[Task], n_jobs: int | None, workers: int) -> Iterator[Iterable[ChunkResult]]:
+def _results(tasks: list[list[tuple[int, Job]]], n_jobs: int | None, workers: int) -> Iterator[Iterable[ChunkResult]]:
     """Chunk results in completion order: from workers forked from this process once it has loaded
     the Analyzer (see the module docstring), else from joblib."""
     if workers > 1 and len(tasks) > 1 and _can_fork():
-        worker_analyzer(tasks[0][3])  # loaded once, here: the forked workers inherit it
+        for options in {job.options.analyzer_key(): job.options for task in tasks for _, job in task}.values():
+            worker_analyzer(options)  # loaded once, here: the forked workers inherit it
         gc.freeze()  # the workers' garbage collector then leaves the loaded objects' pages shared
         try:
             with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
@@ -189,7 +257,7 @@ def _results(tasks: list[Task], n_jobs: int | None, workers: int) -> Iterator[It
         return
     from joblib import delayed
 
-    yield _parallel(n_jobs)(delayed(_analyze_chunk)(*task) for task in tasks)
+    yield _parallel(n_jobs)(delayed(_analyze_chunk)(task) for task in tasks)
 
 
 def _can_fork() -> bool:
@@ -205,14 +273,16 @@ def _can_fork() -> bool:
     return type(get_active_backend()[0]).__name__ == "LokyBackend"
 
 
-def _analyze_task(task: Task) -> ChunkResult:
+def _analyze_task(task: list[tuple[int, Job]]) -> ChunkResult:
     """`_analyze_chunk` of one task, in a forked worker."""
-    return _analyze_chunk(*task)
+    return _analyze_chunk(task)
 
 
 def analyze_many(
-    items: Iterable[Item],
+    items: Iterable[Item] = (),
     *,
+    options: AnalysisOptions | None = None,
+    manifest: str | Path | None = None,
     speaker: Speaker = None,
     n_jobs: int | None = None,
     batch_size: int | None = None,
@@ -224,11 +294,17 @@ def analyze_many(
     """Analyse many texts or transcript files, in parallel, results in input order.
 
     A `pathlib.Path`, or a `str` naming an existing file (or a one-line str ending in .txt,
-    .md, .vtt, .srt, .docx or .json), is read with `analyze_file`; any other `str` is analysed
-    as text. An item that fails gives a `BatchError` in its place instead of stopping the batch.
+    .md, .vtt, .srt, .docx or .json), is read with `analyze_file`; a directory, or a glob
+    pattern that matches files, stands for its transcript files (sorted) in its place; any
+    other `str` is analysed as text. An item that fails gives a `BatchError` in its place
+    instead of stopping the batch.
 
     Args:
-        items: texts and/or paths.
+        items: texts, paths, directories and/or glob patterns.
+        options: the analysis options (`AnalysisOptions`); the keyword arguments below that
+            are given override them.
+        manifest: a CSV of file, speaker and optional id (see clientlens.manifest): its rows
+            come after `items`, each file scored for its own speaker.
         speaker: the speaker(s) to score in every transcript (None: all speech).
         n_jobs: worker processes; None follows `joblib.parallel_config` (sequential by default,
             every Dask worker thread under `parallel_config(backend="dask")`), -1 uses all cores.
@@ -237,28 +313,34 @@ def analyze_many(
         progress: show a tqdm progress bar on stderr.
         input_format: format of every path item, overriding its extension.
         redact: pseudonymise person and speaker names in every report (as `analyze`).
-        **analyzer_options: keyword arguments of `Analyzer` (lexicon_files, use_classifier, go,
-            walk_away, ...); each worker process builds one Analyzer with them and reuses it.
+        **analyzer_options: the other fields of `AnalysisOptions` (lexicon_files,
+            use_classifier, go, walk_away); each worker process builds one Analyzer with them
+            and reuses it.
+
+    Raises:
+        OptionsError: invalid options (e.g. walk_away not below go), before anything runs.
+        InputError: a directory without transcripts, or a bad manifest.
+        TypeError: an unknown option.
 
     Example:
         >>> import joblib
         >>> with joblib.parallel_config(backend="loky", n_jobs=2):  # doctest: +SKIP
         ...     reports = analyze_many(["DG : Nos clients sont nos partenaires.", Path("a.vtt")])
     """
-    items = list(items)
-    results: list[Report | BatchError | None] = [None] * len(items)
-    for index, result in iter_analyze(
-        items, speaker=speaker, n_jobs=n_jobs, batch_size=batch_size, progress=progress,
-        input_format=input_format, redact=redact, **analyzer_options,
-    ):
+    jobs = plan(items, _options(options, speaker, input_format, redact, analyzer_options), manifest)
+    _check_analyzer(jobs)
+    results: list[Report | BatchError | None] = [None] * len(jobs)
+    for index, result in run_jobs(jobs, n_jobs=n_jobs, batch_size=batch_size, progress=progress):
         results[index] = result
     return results  # type: ignore[return-value]  # every slot is filled
 
 
 def analyze_to_jsonl(
-    paths: Sequence[str | Path],
+    paths: Iterable[str | Path],
     out: str | Path | IO[str],
     *,
+    options: AnalysisOptions | None = None,
+    manifest: str | Path | None = None,
     speaker: Speaker = None,
     n_jobs: int | None = None,
     batch_size: int | None = None,
@@ -270,22 +352,27 @@ def analyze_to_jsonl(
     """Append one JSON line per transcript to `out` as each finishes; resumable.
 
     Lines are `{"source": PATH, "report": {...}}` (docs/schema.md) or
-    `{"source": PATH, "error": {"type": ..., "message": ...}}`. Sources already in the file
-    (as the same absolute path) are skipped, so a rerun after an interruption does only the
-    rest; a line cut by the interruption is dropped and redone. An open text stream (stdout)
-    is written without resume.
+    `{"source": PATH, "error": {"code": ..., "message": ..., "type": ...}}`, with `"id"` for
+    manifest rows that have one. On a rerun into the same file, items already reported (the
+    same id, else the same absolute path) are skipped, and items that failed are retried: their
+    failure lines are removed and new lines appended, so a rerun after an interruption or a fix
+    does only what is left; a line cut by an interruption is dropped and redone. An open text
+    stream (stdout) is written without resume. Arguments as in `analyze_many`.
     """
-    if isinstance(out, str | Path):
-        out = Path(out)
-        done = _done_sources(out)
-        todo = [p for p in paths if _key(p) not in done and _key(p) != _key(out)]
-        with out.open("a", encoding="utf-8") as stream:
-            summary = _write(todo, stream, speaker, n_jobs, batch_size, progress, input_format, redact,
-                             analyzer_options)
-    else:
-        todo = list(paths)
-        summary = _write(todo, out, speaker, n_jobs, batch_size, progress, input_format, redact, analyzer_options)
-    return RunSummary(summary.reports, summary.errors, len(paths) - len(todo))
+    jobs = plan([Path(p) for p in paths], _options(options, speaker, input_format, redact, analyzer_options),
+                manifest)
+    _check_analyzer(jobs)
+    if not isinstance(out, str | Path):
+        return _write(jobs, out, n_jobs, batch_size, progress)
+    out = Path(out)
+    done, failed = _resume_state(out)
+    todo = [j for j in jobs if job_key(j) not in done and job_key(j) != _key(out)]
+    retried = {job_key(j) for j in todo} & failed
+    if retried:
+        _drop_failures(out, retried)
+    with out.open("a", encoding="utf-8") as stream:
+        summary = _write(todo, stream, n_jobs, batch_size, progress)
+    return replace(summary, skipped=len(jobs) - len(todo), retried=len(retried))
 
 
 def expand_sources(pattern: str | Path) -> list[Path]:
@@ -306,6 +393,33 @@ def expand_sources(pattern: str | Path) -> list[Path]:
     if not found:
         raise InputError(f"no such file, directory or matching file: {pattern}")
     return found
+
+
+def _expand(item: Item) -> list[Item]:
+    """A directory's transcripts; a glob pattern's files when it matches some; else the item."""
+    if isinstance(item, Path) or _looks_like_pattern(item):
+        if os.path.isdir(item):
+            return list(expand_sources(item))
+        if not os.path.exists(item) and glob.has_magic(str(item)):
+            found = sorted(Path(p) for p in glob.glob(str(item), recursive=True) if os.path.isfile(p))
+            return list(found) or [item]
+    return [item]
+
+
+def _looks_like_pattern(item: object) -> bool:
+    return isinstance(item, str) and "\n" not in item and 0 < len(item) <= 4096
+
+
+def _check_analyzer(jobs: Sequence[Job]) -> None:
+    """Fail fast on options that cannot build an Analyzer (a malformed lexicon file) rather
+    than once per item in every worker: builds the Analyzer here, where the workers reuse it."""
+    for options in {job.options.analyzer_key(): job.options for job in jobs}.values():
+        worker_analyzer(options)
+
+
+def job_key(job: Job) -> str:
+    """What names a job in a JSONL file: its id, else its absolute path."""
+    return f"id:{job.id}" if job.id is not None else _key(job.item)
 
 
 def is_batch_source(pattern: str) -> bool:
@@ -344,65 +458,85 @@ def _auto_batch_size(n_items: int, workers: int) -> int:
     return max(1, min(MAX_AUTO_BATCH, math.ceil(n_items / (workers * CHUNKS_PER_WORKER))))
 
 
-def _check_options(options: dict[str, Any]) -> None:
-    """Fail fast on a misspelt Analyzer option rather than once per item in every worker."""
-    accepted = set(inspect.signature(Analyzer.__init__).parameters) - {"self"}
-    unknown = sorted(set(options) - accepted)
-    if unknown:
-        raise TypeError(f"unknown Analyzer option(s): {', '.join(unknown)}; accepted: {', '.join(sorted(accepted))}")
-
-
-def _without_defaults(options: dict[str, Any]) -> dict[str, Any]:
-    """Options that differ from Analyzer's defaults, so default settings share `default_analyzer()`."""
-    defaults = {k: p.default for k, p in inspect.signature(Analyzer.__init__).parameters.items()}
-    return {k: v for k, v in options.items() if not _same(v, defaults.get(k, inspect.Parameter.empty))}
-
-
-def _same(value: Any, default: Any) -> bool:
-    if isinstance(default, tuple) and isinstance(value, list | tuple):
-        return tuple(value) == default
-    return value is default or (isinstance(value, str | int | float | bool) and value == default)
-
-
 def _key(path: str | Path) -> str:
     return os.path.abspath(path)
 
 
-def _done_sources(out: Path) -> set[str]:
-    """Sources already written to `out`; a last line cut mid-write is removed from the file."""
+def _line_key(line: str) -> tuple[str | None, bool]:
+    """The key of a JSONL line (see job_key) and whether it reports a failure; (None, _) if unreadable."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None, False
+    if not isinstance(data, dict):
+        return None, False
+    if data.get("id") is not None:
+        return f"id:{data['id']}", "error" in data
+    source = data.get("source")
+    return (_key(source) if isinstance(source, str) and source else None), "error" in data
+
+
+def _resume_state(out: Path) -> tuple[set[str], set[str]]:
+    """Keys of the items `out` reports (done) and of those it has only failures for (failed);
+    a last line cut mid-write is removed from the file."""
     if not out.exists():
-        return set()
+        return set(), set()
     data = out.read_bytes()
     if data and not data.endswith(b"\n"):
         data = data[: data.rfind(b"\n") + 1]
         out.write_bytes(data)
-    done = set()
+    done: set[str] = set()
+    failed: set[str] = set()
     for line in data.decode("utf-8").splitlines():
-        try:
-            source = json.loads(line).get("source")
-        except (json.JSONDecodeError, AttributeError):
-            continue
-        if source:
-            done.add(_key(source))
-    return done
+        key, is_failure = _line_key(line)
+        if key is not None:
+            (failed if is_failure else done).add(key)
+    return done, failed - done
+
+
+def _drop_failures(out: Path, keys: set[str]) -> None:
+    """Rewrite `out` without the failure lines of `keys` (atomically: a crash keeps the old file)."""
+    kept = []
+    for line in out.read_text("utf-8").splitlines(keepends=True):
+        key, is_failure = _line_key(line)
+        if not (is_failure and key in keys):
+            kept.append(line)
+    write_atomic(out, "".join(kept))
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder and a rename, so that
+    readers see the old content or the new, never a part."""
+    path = Path(path)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def jsonl_line(job: Job, result: Report | BatchError) -> dict[str, Any]:
+    """The JSON line of one batch result (docs/schema.md)."""
+    line: dict[str, Any] = {"source": str(job.item)}
+    if job.id is not None:
+        line["id"] = job.id
+    if isinstance(result, Report):
+        line["report"] = result.to_dict()
+    else:
+        line["error"] = result.to_dict()
+    return line
 
 
 def _write(
-    paths: list[str | Path], stream: IO[str], speaker: Speaker, n_jobs: int | None, batch_size: int | None,
-    progress: bool, input_format: str | None, redact: bool, options: dict[str, Any],
+    jobs: Sequence[Job], stream: IO[str], n_jobs: int | None, batch_size: int | None, progress: bool,
 ) -> RunSummary:
     counts = {"reports": 0, "errors": 0}
-    for index, result in iter_analyze(
-        [Path(p) for p in paths], speaker=speaker, n_jobs=n_jobs, batch_size=batch_size, progress=progress,
-        input_format=input_format, redact=redact, **options,
-    ):
-        line: dict[str, Any] = {"source": str(paths[index])}
-        if isinstance(result, Report):
-            line["report"] = result.to_dict()
-            counts["reports"] += 1
-        else:
-            line["error"] = result.to_dict()
-            counts["errors"] += 1
-        stream.write(json.dumps(line, ensure_ascii=False) + "\n")
+    for index, result in run_jobs(jobs, n_jobs=n_jobs, batch_size=batch_size, progress=progress):
+        counts["reports" if isinstance(result, Report) else "errors"] += 1
+        stream.write(json.dumps(jsonl_line(jobs[index], result), ensure_ascii=False) + "\n")
         stream.flush()
     return RunSummary(counts["reports"], counts["errors"], 0)

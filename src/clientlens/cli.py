@@ -1,38 +1,85 @@
-"""Command line: a thin layer over the public API that never shows a traceback."""
+"""Command line: a thin layer over the public API that never shows a traceback.
+
+Exit statuses (docs/api.md#exit-statuses): 0 done (also when the reader of stdout closed the
+pipe early), 1 some transcripts of a batch failed, 2 usage or input error, 3 internal error,
+130 interrupted. With `--format json`, an error is one line on stderr: the JSON contract's
+error object `{"error": {"code": ..., "message": ...}}`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from clientlens._version import __version__
-from clientlens.errors import ClientlensError, excerpt
+from clientlens.errors import ClientlensError, OptionsError, excerpt
 from clientlens.io.read import INPUT_FORMATS
 
+if TYPE_CHECKING:
+    from clientlens.batch import RunSummary
+    from clientlens.io.transcript import Transcript
+    from clientlens.options import AnalysisOptions
+
+EXIT_OK = 0
+EXIT_FAILED_ITEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+#: Output formats of `analyze`; for a batch, text, csv and html are one summary table.
+OUTPUT_FORMATS = ("text", "json", "html", "csv")
+#: The path that reads a transcript from standard input.
+STDIN = "-"
+
+
+class UsageError(ClientlensError):
+    """A command line argparse refuses (unknown option, missing argument, bad choice)."""
+
+    code = "usage_error"
+
+    def __init__(self, message: str, parser: argparse.ArgumentParser) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are raised, so that `main` reports them in the chosen format."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]  # raises instead of exiting
+        raise UsageError(message, self)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `clientlens` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="clientlens",
         description="Respect-for-customer index of French leadership discourse.",
     )
     parser.add_argument("--version", action="version", version=f"clientlens {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    analyze = sub.add_parser("analyze", help="score a transcript and print the report, or a batch to JSONL")
-    analyze.add_argument("path", help="transcript file (.txt, .md, .vtt, .srt, .docx or .json segments), "
-                                      "or a directory or glob pattern of them (a batch: JSON lines)")
+    analyze = sub.add_parser("analyze", help="score a transcript and print the report, or a batch's table")
+    analyze.add_argument("path", nargs="?",
+                         help="transcript file (.txt, .md, .vtt, .srt, .docx or .json segments), - for "
+                              "standard input (txt unless --input-format), or a directory or glob pattern "
+                              "of them (a batch)")
     _add_input_format(analyze)
     analyze.add_argument("--speaker", action="append", metavar="NAME",
                          help="score only this speaker (repeatable; case, accents, role ignored)")
-    analyze.add_argument("--format", choices=("text", "json", "html"), default="text",
-                         help="html: a standalone page to open in a browser or send")
+    analyze.add_argument("--format", choices=OUTPUT_FORMATS, default="text",
+                         help="html: a standalone page; for a batch, text, csv and html give one summary "
+                              "table (a row per file), json gives JSON lines")
+    analyze.add_argument("--output", metavar="FILE",
+                         help="write the output to FILE (replaced atomically when complete) instead of stdout")
+    analyze.add_argument("--quiet", action="store_true",
+                         help="no progress bar and no summary on stderr (errors only)")
+    analyze.add_argument("--manifest", metavar="FILE.csv",
+                         help="batch from a CSV with columns file, speaker and optionally id: each file "
+                              "scored for its own speaker")
     analyze.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                          help="extra lexicon file (JSONL, see lexicons/README.md)")
     analyze.add_argument("--lexicon-only", action="store_true",
@@ -40,17 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--go", type=float, help="index at or above which the verdict is go")
     analyze.add_argument("--walk-away", type=float, help="index below which the verdict is walk_away")
     analyze.add_argument("--out", metavar="FILE.jsonl",
-                         help="append one JSON line per transcript to FILE, skipping sources already in it "
-                              "(resume); exit status 1 if a transcript failed")
+                         help="append one JSON line per transcript to FILE, skipping those already reported "
+                              "in it and retrying those that failed (resume); exit status 1 if one failed")
     analyze.add_argument("--redact", action="store_true",
                          help="replace person and speaker names by pseudonyms ([PERSONNE_1], [ORATEUR_1]) "
                               "in every output, for reports that leave your machine")
     analyze.add_argument("--jobs", type=int, default=1, metavar="N",
                          help="worker processes for a batch (-1: all cores)")
-    analyze.set_defaults(run=_analyze)
+    analyze.set_defaults(run=_analyze, parser=analyze)
 
     speakers = sub.add_parser("speakers", help="list the speakers of a transcript")
-    speakers.add_argument("path", help="transcript file: .txt, .md, .vtt, .srt, .docx or .json segments")
+    speakers.add_argument("path", help="transcript file: .txt, .md, .vtt, .srt, .docx or .json segments "
+                                       "(- for standard input)")
     _add_input_format(speakers)
     speakers.set_defaults(run=_speakers)
     train = sub.add_parser("train", help="retrain the sentence classifier from a corpus")
@@ -117,43 +165,106 @@ def _fit_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _options(args: argparse.Namespace) -> AnalysisOptions:
+    from clientlens.options import AnalysisOptions
+
+    return AnalysisOptions(lexicon_files=tuple(args.lexicon), use_classifier=not args.lexicon_only, go=args.go,
+                           walk_away=args.walk_away, speaker=args.speaker, input_format=args.input_format,
+                           redact=args.redact)
+
+
 def _analyze(args: argparse.Namespace) -> int:
     from clientlens.batch import is_batch_source
-    from clientlens.pipeline import Analyzer
 
-    options = {"lexicon_files": args.lexicon, "use_classifier": not args.lexicon_only,
-               "go": args.go, "walk_away": args.walk_away}
-    if args.out or is_batch_source(args.path):
+    options = _options(args)
+    if args.path is None and args.manifest is None:
+        raise UsageError("give a transcript path, - for standard input, or --manifest", args.parser)
+    if args.out or args.manifest or (args.path != STDIN and is_batch_source(args.path)):
         return _analyze_batch(args, options)
-    analyzer = Analyzer(**options)
-    report = analyzer.analyze_file(args.path, speaker=args.speaker, input_format=args.input_format,
-                                   redact=args.redact)
-    if args.format == "html":
-        print(report.to_html(), end="")
+    from clientlens.pipeline import Analyzer
+    from clientlens.views.table import summary_rows, table_csv
+
+    analyzer = Analyzer(options=options)
+    speaker = list(options.speaker) if options.speaker else None
+    if args.path == STDIN:
+        report = analyzer.analyze_transcript(_read_stdin(args.input_format), speaker, redact=options.redact)
     else:
-        print(report.to_json() if args.format == "json" else report.summary())
-    return 0
+        report = analyzer.analyze_file(args.path, speaker, options.input_format, redact=options.redact)
+    render = {"html": report.to_html, "json": lambda: report.to_json() + "\n", "text": lambda: report.summary() + "\n",
+              "csv": lambda: table_csv(summary_rows([report]))}
+    _emit(render[args.format](), args.output)
+    return EXIT_OK
 
 
-def _analyze_batch(args: argparse.Namespace, options: dict) -> int:
-    """A directory, glob or --out: JSON lines as each transcript finishes, progress on stderr."""
-    from clientlens.batch import analyze_to_jsonl, expand_sources
+def _read_stdin(input_format: str | None) -> Transcript:
+    """The transcript on standard input (text unless `input_format`), within the input size limit."""
+    from clientlens.errors import InputError
+    from clientlens.io.decode import MAX_INPUT_BYTES
+    from clientlens.io.read import read_bytes
 
-    done = analyze_to_jsonl(expand_sources(args.path), args.out or sys.stdout, speaker=args.speaker,
-                            n_jobs=args.jobs, input_format=args.input_format, redact=args.redact,
-                            **options)
-    where = f" to {args.out}" if args.out else ""
-    skipped = f"; {done.skipped} skipped (already there)" if done.skipped else ""
-    print(f"clientlens: {done.reports} analysed, {done.errors} failed{where}{skipped}", file=sys.stderr)
-    return 1 if done.errors else 0
+    data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"standard input is over the limit of {MAX_INPUT_BYTES:,} bytes")
+    return read_bytes(data, input_format or "txt", source=None)
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Write to stdout, or to `output` atomically."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from clientlens.batch import write_atomic
+
+    write_atomic(output, text)
+
+
+def _analyze_batch(args: argparse.Namespace, options: AnalysisOptions) -> int:
+    """A directory, glob, manifest or --out: a table, or JSON lines as each transcript finishes."""
+    from clientlens.batch import RunSummary, analyze_many, analyze_to_jsonl
+    from clientlens.report import Report
+
+    paths = [args.path] if args.path is not None else []
+    if STDIN in paths:
+        raise UsageError("standard input (-) is one transcript, not a batch", args.parser)
+    run = {"options": options, "manifest": args.manifest, "n_jobs": args.jobs, "progress": not args.quiet}
+    if args.out or args.format == "json":
+        done = analyze_to_jsonl(paths, args.out, **run) if args.out else _jsonl_to(args.output, paths, run)
+    else:
+        from clientlens.views.table import TABLE_FORMATS, summary_rows
+
+        results = analyze_many(paths, **run)
+        _emit(TABLE_FORMATS[args.format](summary_rows(results)), args.output)
+        failed = sum(not isinstance(r, Report) for r in results)
+        done = RunSummary(len(results) - failed, failed, 0)
+    if not args.quiet:
+        print(f"clientlens: {done.describe(args.out or args.output)}", file=sys.stderr)
+    return EXIT_FAILED_ITEMS if done.errors else EXIT_OK
+
+
+def _jsonl_to(output: str | None, paths: list[str], run: dict) -> RunSummary:
+    """JSON lines to stdout as they come, or to `output` replaced atomically at the end."""
+    from clientlens.batch import analyze_to_jsonl, write_atomic
+
+    if output is None:
+        return analyze_to_jsonl(paths, sys.stdout, **run)
+    import io
+
+    buffer = io.StringIO()
+    done = analyze_to_jsonl(paths, buffer, **run)
+    write_atomic(output, buffer.getvalue())
+    return done
 
 
 def _speakers(args: argparse.Namespace) -> int:
     from clientlens.io.cues import speaker_stats
     from clientlens.io.read import read_file
+    from clientlens.text.nlp import load_nlp
+    from clientlens.text.units import word_counts
     from clientlens.views.text import clock
 
-    stats = speaker_stats(read_file(args.path, args.input_format))
+    transcript = _read_stdin(args.input_format) if args.path == STDIN else read_file(args.path, args.input_format)
+    stats = speaker_stats(transcript, word_counts(load_nlp(), transcript))
     if not stats:
         print("no labelled speakers: the whole text is scored as one voice")
         return 0
@@ -165,23 +276,60 @@ def _speakers(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `clientlens` command; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    run: Callable[[argparse.Namespace], int] = args.run
+    argv = sys.argv[1:] if argv is None else list(argv)
+    as_json = _wants_json(argv)
+    parser = usage = build_parser()
     try:
+        args = parser.parse_args(argv)
+        usage = args.parser if hasattr(args, "parser") else parser
+        run: Callable[[argparse.Namespace], int] = args.run
         return run(args)
+    except BrokenPipeError:
+        return _closed_pipe()
+    except (UsageError, OptionsError) as exc:  # usage errors: the usage line first, as argparse does
+        if not as_json:
+            (exc.parser if isinstance(exc, UsageError) else usage).print_usage(sys.stderr)
+        return _fail(exc.code, str(exc), EXIT_USAGE, as_json)
     except ClientlensError as exc:
-        print(f"clientlens: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(exc.code, str(exc), EXIT_USAGE, as_json)
     except KeyboardInterrupt:
-        print("clientlens: interrupted", file=sys.stderr)
-        return 130
+        return _fail("interrupted", "interrupted", EXIT_INTERRUPTED, as_json, "clientlens: interrupted")
     except Exception as exc:  # never a traceback for a CLI user
         if os.environ.get("CLIENTLENS_DEBUG"):
             raise
         # the message of an unexpected exception may quote the transcript: a short excerpt only
-        print(f"clientlens: internal error: {type(exc).__name__}: {excerpt(str(exc))} "
-              "(set CLIENTLENS_DEBUG=1 for details)", file=sys.stderr)
-        return EXIT_INTERNAL
+        message = f"{type(exc).__name__}: {excerpt(str(exc))} (set CLIENTLENS_DEBUG=1 for details)"
+        return _fail("internal_error", message, EXIT_INTERNAL, as_json, f"clientlens: internal error: {message}")
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON output (read before parsing, for parsing errors too)."""
+    args = list(argv)
+    return any(a == "--format=json" or (a == "--format" and args[i + 1 : i + 2] == ["json"])
+               for i, a in enumerate(args))
+
+
+def _fail(code: str, message: str, status: int, as_json: bool, line: str | None = None) -> int:
+    """Report an error on stderr in one line: the JSON contract's error object, or `line`
+    (by default `clientlens: error: MESSAGE`)."""
+    if as_json:
+        line = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
+    with contextlib.suppress(OSError):
+        print(line or f"clientlens: error: {message}", file=sys.stderr)
+    return status
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout went away (`clientlens ... | head -1`): stop quietly. Later writes
+    (and Python's final flush) go to /dev/null, so no "Exception ignored" message follows."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests capturing it)
+        pass
+    finally:
+        os.close(devnull)
+    return EXIT_OK
 
 
 if __name__ == "__main__":

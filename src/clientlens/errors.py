@@ -84,6 +84,13 @@ class LexiconError(ClientlensError):
     code = "lexicon_error"
 
 
+class OptionsError(ClientlensError):
+    """An analysis option is out of range or inconsistent, e.g. a walk-away threshold at or
+    above the go threshold; the CLI reports it as a usage error (exit status 2)."""
+
+    code = "invalid_option"
+
+
 class ModelError(ClientlensError):
     """A model file is missing, tampered with, untrusted or incompatible."""
 

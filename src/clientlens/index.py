@@ -14,6 +14,7 @@ from pathlib import Path
 from scipy.special import gammaincinv
 
 from clientlens.errors import ModelError
+from clientlens.options import check_threshold, check_thresholds
 from clientlens.records import Component, Evidence
 from clientlens.resources import model_dir
 from clientlens.taxonomy import COMPONENT_BY_NAME, COMPONENT_NAMES, COMPONENTS, INSUFFICIENT, Polarity
@@ -44,9 +45,17 @@ class IndexModel:
     lexicon_weight: float = 1.0
 
     def with_thresholds(self, go: float | None = None, walk_away: float | None = None) -> IndexModel:
-        """A copy with other verdict thresholds."""
-        return replace(self, go=self.go if go is None else go,
-                       walk_away=self.walk_away if walk_away is None else walk_away)
+        """A copy with other verdict thresholds.
+
+        Raises:
+            OptionsError: a threshold out of 0..100, or walk_away not below go (a threshold not
+                given is this model's).
+        """
+        go, walk_away = check_threshold("go", go), check_threshold("walk_away", walk_away)
+        new = replace(self, go=self.go if go is None else go,
+                      walk_away=self.walk_away if walk_away is None else walk_away)
+        check_thresholds(new.go, new.walk_away)
+        return new
 
 
 def load_index_model(path: Path | None = None) -> IndexModel:

@@ -26,6 +26,7 @@ from clientlens.io.read import read_file
 from clientlens.io.transcript import Transcript, Turn
 from clientlens.lexicon.entries import default_lexicon_files
 from clientlens.lexicon.matcher import Lexicon, known_lemmas, load_lexicon
+from clientlens.options import AnalysisOptions
 from clientlens.records import Evidence, Sentence, SpeakerSummary
 from clientlens.redact import redact_report
 from clientlens.report import Report
@@ -64,8 +65,14 @@ class Analyzer:
         classifier: a SentenceClassifier; by default the bundled model, if any.
         use_classifier: False for lexicon-only mode (the report says so); `classifier` is then ignored.
         index_model: index parameters; by default models/index.json.
-        go, walk_away: verdict thresholds overriding the index model's.
+        go, walk_away: verdict thresholds overriding the index model's (0..100, walk_away < go).
         spacy_model: name of the spaCy pipeline.
+        options: the same settings as one `AnalysisOptions` (lexicon_files, use_classifier,
+            go, walk_away); keyword arguments given alongside override it.
+
+    Raises:
+        OptionsError: a threshold out of 0..100, or walk_away not below go (the index
+            model's threshold when only one is given).
     """
 
     def __init__(
@@ -79,13 +86,18 @@ class Analyzer:
         go: float | None = None,
         walk_away: float | None = None,
         spacy_model: str = DEFAULT_MODEL,
+        options: AnalysisOptions | None = None,
     ) -> None:
+        self.options = options = AnalysisOptions.build(
+            options, lexicon_files=lexicon_files or None, use_classifier=None if use_classifier else False,
+            go=go, walk_away=walk_away,
+        )
+        self.index_model = (index_model or load_index_model()).with_thresholds(options.go, options.walk_away)
         self.nlp = load_nlp(spacy_model)
         self.spacy_model = spacy_model
-        self.lexicon = lexicon or load_lexicon(extra_files=lexicon_files)
-        self.lexicon_files = [str(p) for p in lexicon_files]
-        self.classifier = (classifier or default_classifier()) if use_classifier else None
-        self.index_model = (index_model or load_index_model()).with_thresholds(go, walk_away)
+        self.lexicon = lexicon or load_lexicon(extra_files=options.lexicon_files)
+        self.lexicon_files = list(options.lexicon_files)
+        self.classifier = (classifier or default_classifier()) if options.use_classifier else None
         self.finder = EvidenceFinder(self.lexicon, known_lemmas(self.nlp), load_context_words(), *echo_settings())
         self.lemmas = lemmas(self.nlp)
         # Entries from the caller's lexicon files count in full whatever `lexicon_weight` says

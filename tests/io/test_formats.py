@@ -384,22 +384,24 @@ def test_malformed_files(tmp_path, ext, data, message):
 # ---------------------------------------------------------------------- speakers
 
 
-def test_speaker_stats_words_and_time():
-    stats = speaker_stats(read_file(FORMATS / "teams.vtt"))
-    assert [(s.name, s.turns, s.words) for s in stats] == [("Sophie Martin", 2, 15), ("Marc Lefèvre", 2, 37)]
+def test_speaker_stats_turns_time_and_the_given_words():
+    """Words come from the caller (the analysis' count, clientlens.text.units.word_counts)."""
+    stats = speaker_stats(read_file(FORMATS / "teams.vtt"), {"Sophie Martin": 14, "Marc Lefèvre": 36})
+    assert [(s.name, s.turns, s.words) for s in stats] == [("Sophie Martin", 2, 14), ("Marc Lefèvre", 2, 36)]
     assert [s.seconds for s in stats] == [pytest.approx(3.55 + 3.4), pytest.approx(4.54 + 3.38 + 5.28)]
 
 
 def test_speaker_stats_counts_overlapping_cues_once():
     cues = [Cue("A", "Un.", 0.0, 4.0), Cue("A", "Deux.", 3.0, 6.0), Cue("B", "Trois.", 5.0, 7.0)]
     transcript = build_transcript(cues, None, "vtt")
-    assert [(s.name, s.seconds) for s in speaker_stats(transcript)] == [("A", 6.0), ("B", 2.0)]
+    assert [(s.name, s.seconds, s.words) for s in speaker_stats(transcript, {"A": 2})] == [
+        ("A", 6.0, 2), ("B", 2.0, 0)]
 
 
 def test_speaker_stats_without_time():
-    stats = speaker_stats(read_file(FORMATS / "word.docx"))
+    stats = speaker_stats(read_file(FORMATS / "word.docx"), {"Intervieweur": 1, "Élise Fournier": 2})
     assert [(s.name, s.turns, s.words, s.seconds) for s in stats] == [
-        ("Intervieweur", 2, 17, None), ("Élise Fournier", 2, 25, None)]
+        ("Intervieweur", 2, 1, None), ("Élise Fournier", 2, 2, None)]
 
 
 # ---------------------------------------------------------------------- command line
@@ -410,10 +412,11 @@ def run(*args):
 
 
 def test_speakers_command_on_vtt():
+    """Words are the analysis' words: the lone « ? » of Sophie Martin's question is not one."""
     out = run("speakers", str(FORMATS / "teams.vtt"))
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
-        "Sophie Martin\t2 turns\t15 words\t0:07 speaking",
+        "Sophie Martin\t2 turns\t14 words\t0:07 speaking",
         "Marc Lefèvre\t2 turns\t37 words\t0:13 speaking",
     ]
 

@@ -297,8 +297,9 @@ def test_lexicon_only_sentences_frame_has_empty_scores(rules_analyzer):
 def test_reports_frame_compares_transcripts(concession, mutuelle):
     frame = clientlens.reports_frame([concession, mutuelle])
     assert list(frame.columns[:6]) == ["source", "index", "interval_low", "interval_high", "verdict", "words"]
-    assert list(frame.columns[6:]) == list(COMPONENT_NAMES)
+    assert list(frame.columns[6:]) == [*COMPONENT_NAMES, "error"]
     assert frame["source"].tolist() == [concession.source, mutuelle.source]
+    assert frame["error"].isna().all()
     assert frame["verdict"].tolist() == [concession.verdict, mutuelle.verdict]
     assert frame["interval_low"].tolist() == [concession.interval[0], mutuelle.interval[0]]
     for name in COMPONENT_NAMES:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -142,19 +142,20 @@ class _TextBuilder:
         return "".join(self.parts)
 
 
-def speaker_stats(transcript: Transcript) -> list[SpeakerStats]:
+def speaker_stats(transcript: Transcript, words: Mapping[str | None, int]) -> list[SpeakerStats]:
     """Turns, words and speaking time of each labelled speaker, in order of first appearance.
 
-    Speaking time is the total duration of the speaker's cues, overlapping cues of one speaker
-    counted once; None when the transcript has no cue times (plain text).
+    `words` gives each speaker's word count, as the analysis counts them
+    (clientlens.text.units.word_counts: the one definition of a word). Speaking time is the
+    total duration of the speaker's cues, overlapping cues of one speaker counted once; None
+    when the transcript has no cue times (plain text).
     """
     stats = []
     for name in transcript.speakers:
         turns = [t for t in transcript.turns if t.speaker == name]
-        words = sum(len(transcript.text[t.start : t.end].split()) for t in turns)
         times = [(c[2], c[3]) for t in turns for c in cues_within(transcript, t.start, t.end)]
         intervals = [(a, b) for a, b in times if a is not None and b is not None]
-        stats.append(SpeakerStats(name, len(turns), words, _covered(intervals) if intervals else None))
+        stats.append(SpeakerStats(name, len(turns), words.get(name, 0), _covered(intervals) if intervals else None))
     return stats
 
 

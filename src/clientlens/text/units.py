@@ -108,6 +108,18 @@ def parse_transcript(nlp: Language, transcript: Transcript, needs_parse: NeedsPa
         yield from with_parses(nlp, paragraphs, [chunk for _, _, chunk in group], needs_parse)
 
 
+def word_counts(nlp: Language, transcript: Transcript) -> dict[str | None, int]:
+    """Words of each speaker (None: unlabelled speech): the alphabetic tokens of its sentence
+    units (`Unit.words`), the one definition of a word count in clientlens: the analysis scores
+    these words (`Report.words`, `SpeakerSummary.words`) and `clientlens speakers` lists them.
+    Needs the tokenizer only: nothing is parsed."""
+    counts: dict[str | None, int] = {}
+    for par in parse_transcript(nlp, transcript, lambda forms: False):
+        for unit in par.units:
+            counts[unit.sentence.speaker] = counts.get(unit.sentence.speaker, 0) + unit.words
+    return counts
+
+
 def paragraph(nlp: Language, text: str, offset: int, t_index: int, transcript: Transcript) -> Paragraph:
     """The sentence units of one paragraph (typographic spaces already made plain)."""
     tokens = Tokens(nlp.make_doc(text))

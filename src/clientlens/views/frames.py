@@ -15,6 +15,7 @@ from clientlens.taxonomy import COMPONENT_NAMES, LABELS
 if TYPE_CHECKING:
     import pandas as pd
 
+    from clientlens.batch import BatchError
     from clientlens.report import Report
 
 
@@ -61,30 +62,51 @@ def sentences_frame(report: Report) -> pd.DataFrame:
     return frame
 
 
-def reports_frame(reports: Iterable[Report]) -> pd.DataFrame:
-    """One row per report: source, index, interval, verdict, words and the index points of each component.
+def reports_frame(results: Iterable[Report | BatchError]) -> pd.DataFrame:
+    """One row per transcript: source, index, interval, verdict, words, the index points of
+    each component, and the error of a failed batch item (`analyze_many`'s `BatchError`).
 
-    Made to compare leaders or transcripts side by side (`.sort_values("index")`).
+    Made to compare leaders or transcripts side by side (`.sort_values("index")`). A failed
+    item keeps its row, with its source, NaN scores and `error` ("code: message"); `error`
+    is None for a report, so `frame[frame.error.notna()]` lists what failed.
     """
     pd = _pandas()
-    reports = list(reports)
+    results = list(results)
     components = list(COMPONENT_NAMES)
-    for r in reports:
-        components += [c for c in r.components if c not in components]
-    rows = []
-    for r in reports:
-        row: dict[str, Any] = {
-            "source": r.source,
-            "index": r.index,
-            "interval_low": r.interval[0],
-            "interval_high": r.interval[1],
-            "verdict": r.verdict,
-            "words": r.words,
-        }
-        row.update({c: r.components[c].points if c in r.components else float("nan") for c in components})
-        rows.append(row)
-    base = ["source", "index", "interval_low", "interval_high", "verdict", "words"]
-    return pd.DataFrame(rows, columns=[*base, *components])
+    for r in results:
+        if not _failed(r):
+            components += [c for c in r.components if c not in components]
+    rows = [_error_row(r) if _failed(r) else _report_row(r, components) for r in results]
+    return pd.DataFrame(rows, columns=[*REPORT_COLUMNS, *components, "error"])
+
+
+#: The columns of `reports_frame` before the components.
+REPORT_COLUMNS = ("source", "index", "interval_low", "interval_high", "verdict", "words")
+
+
+def _report_row(r: Report, components: list[str]) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "source": r.source,
+        "index": r.index,
+        "interval_low": r.interval[0],
+        "interval_high": r.interval[1],
+        "verdict": r.verdict,
+        "words": r.words,
+        "error": None,
+    }
+    row.update({c: r.components[c].points if c in r.components else float("nan") for c in components})
+    return row
+
+
+def _failed(result: Report | BatchError) -> bool:
+    """Whether a batch result is a failure (checked by shape: this module does not import the
+    batch machinery, which imports the pipeline)."""
+    return hasattr(result, "error_type")
+
+
+def _error_row(e: BatchError) -> dict[str, Any]:
+    """A failed item: its source (None for a text item), NaN scores, the error."""
+    return {"source": e.source, "error": f"{e.code}: {e.message}"}
 
 
 def _labels(report: Report) -> list[str]:
