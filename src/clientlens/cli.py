@@ -64,9 +64,25 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--no-index", action="store_true", help="skip the rated-transcript validation")
     evaluate.set_defaults(run=_evaluate)
 
+    _add_contract_commands(sub)
     fit = sub.add_parser("fit-index", help="refit the index weights on the rated transcripts")
     fit.set_defaults(run=_fit_index)
     return parser
+
+
+def _add_contract_commands(sub: argparse._SubParsersAction) -> None:
+    from clientlens.schema import KINDS
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the JSON contract (docs/schema.md)")
+    schema.add_argument("--kind", choices=KINDS, help="one output kind (default: the whole contract)")
+    schema.set_defaults(run=_schema)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from clientlens.schema import load_schema
+
+    print(json.dumps(load_schema(args.kind), ensure_ascii=False, indent=2))
+    return 0
 
 
 def _add_input_format(parser: argparse.ArgumentParser) -> None:
