@@ -123,6 +123,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("clientlens.pipeline", "clientlens.redact"),
     ("clientlens.views", "clientlens.batch", "clientlens.spacy", "clientlens.classifier.training",
      "clientlens.validation"),
+    ("clientlens.service",),
     ("clientlens.cli", "clientlens.__main__", "clientlens"),
 )
 
