@@ -179,6 +179,7 @@ def test_invalid_utf8_is_an_input_error(server, send):
     {"text": SHORT, "go": 30, "walk_away": 50},
     {"text": SHORT, "go": 130},
     {"text": SHORT, "speakers": "DG"},
+    {"text": SHORT, "speaker": []},
     {"speaker": "DG"},
     {"text": SHORT, "input_format": "docx"},
 ])

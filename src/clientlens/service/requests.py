@@ -13,7 +13,7 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -32,7 +32,8 @@ class AnalyzeOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    speaker: str | list[str] | None = Field(None, description="speaker(s) to score; all speech when absent")
+    speaker: str | Annotated[list[str], Field(min_length=1)] | None = Field(
+        None, description="speaker(s) to score; all speech when absent")
     input_format: Literal["txt", "md", "vtt", "srt", "docx", "json"] | None = Field(
         None, description="reader to use; by default the upload's file extension, or txt for a text")
     lexicon_only: bool = Field(False, description="do not use the sentence classifier (the report says so)")
