@@ -114,13 +114,13 @@ def test_batch_lines_validate_success_and_failure(tmp_path):
     empty = tmp_path / "vide.txt"
     empty.write_text("   \n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    done = analyze_to_jsonl([example_path("entretien_concession.txt"), empty, tmp_path / "absent.vtt"], out,
-                            progress=False)
-    assert (done.reports, done.errors) == (1, 2)
+    files = [path for _, path, _ in FILES if path != "md"]
+    done = analyze_to_jsonl([*files, empty, tmp_path / "absent.vtt"], out, progress=False)
+    assert (done.reports, done.errors) == (len(files), 2)
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     for line in lines:
         validator("batch_line").validate(line)
-    assert sorted("report" in line for line in lines) == [False, False, True]
+    assert sorted("report" in line for line in lines) == [False, False] + [True] * len(files)
 
 
 ERRORS = [errors.InputError("the input is empty"), errors.NotFrenchError("not French"),

@@ -10,7 +10,7 @@ import sys
 
 import httpx
 import pytest
-from conftest import running_server
+from http_server import running_server
 
 from clientlens.service.app import CatchAll
 from clientlens.service.problems import ServiceError

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ROOT, TOKEN, validate
+from http_server import ROOT, TOKEN, Server, running_server, validate
 
 from clientlens.resources import example_path
 from clientlens.schema import load_schema
@@ -34,6 +35,21 @@ def upload(client: httpx.Client, path: Path, name: str | None = None, **fields) 
 
 def as_json(client: httpx.Client, text: str, **options) -> httpx.Response:
     return client.post("/v1/analyze", json={"text": text, **options})
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """The default server: no token, the library's size limit."""
+    with running_server(tmp_path_factory.mktemp("server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def guarded_server(tmp_path_factory) -> Iterator[Server]:
+    """Two workers, a token from the environment, a 3,000-byte body limit and a 50 ms time limit."""
+    with running_server(tmp_path_factory.mktemp("guarded"), "--workers", "2", "--max-bytes", "3000",
+                        "--timeout", "0.05", env={"CLIENTLENS_TOKEN": TOKEN}) as running:
+        yield running
 
 
 # ---------------------------------------------------------------------- the contract over HTTP

@@ -1,4 +1,8 @@
-"""A real `clientlens serve` process on a free loopback port, called over HTTP with httpx."""
+"""A real `clientlens serve` process on a free loopback port, called over HTTP with httpx.
+
+Helpers of the service tests (a module of its own: a second conftest.py would shadow the
+`conftest` module other test files import from).
+"""
 
 from __future__ import annotations
 
@@ -85,21 +89,6 @@ def _wait_until_healthy(server: Server) -> None:
             pass
         time.sleep(0.3)
     pytest.fail(f"clientlens serve did not answer /v1/health within {START_TIMEOUT:g} s:\n{server.log_text()[-3000:]}")
-
-
-@pytest.fixture(scope="package")
-def server(tmp_path_factory) -> Iterator[Server]:
-    """The default server: no token, the library's size limit."""
-    with running_server(tmp_path_factory.mktemp("server")) as running:
-        yield running
-
-
-@pytest.fixture(scope="package")
-def guarded_server(tmp_path_factory) -> Iterator[Server]:
-    """Two workers, a token from the environment, a 3,000-byte body limit and a 50 ms time limit."""
-    with running_server(tmp_path_factory.mktemp("guarded"), "--workers", "2", "--max-bytes", "3000",
-                        "--timeout", "0.05", env={"CLIENTLENS_TOKEN": TOKEN}) as running:
-        yield running
 
 
 TOKEN = "s3cret-token-for-tests"
