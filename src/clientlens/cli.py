@@ -92,12 +92,8 @@ def _serve(args: argparse.Namespace) -> int:
     from clientlens.service.server import serve
     from clientlens.service.settings import Settings
 
-    try:
-        settings = Settings(host=args.host, port=args.port, workers=args.workers, token=args.token,
-                            max_bytes=args.max_bytes, timeout=args.timeout).with_environment_token()
-    except ValueError as exc:
-        raise SystemExit(f"clientlens serve: error: {exc}") from None
-    return serve(settings)
+    return serve(Settings(host=args.host, port=args.port, workers=args.workers, token=args.token,
+                          max_bytes=args.max_bytes, timeout=args.timeout).with_environment_token())
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -56,8 +56,14 @@ def test_token_from_the_environment_unless_given(monkeypatch):
 def test_cli_refuses_bad_settings_without_a_traceback(args):
     done = subprocess.run([sys.executable, "-m", "clientlens", "serve", *args], capture_output=True, text=True,
                           timeout=60)
-    assert done.returncode != 0
-    assert "invalid service settings" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2
+    assert done.stderr.startswith("clientlens: error: invalid service settings") and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("host", "exposed"), [("127.0.0.1", False), ("127.0.1.1", False), ("localhost", False),
+                                               ("::1", False), ("0.0.0.0", True), ("192.168.1.20", True)])
+def test_hosts_beyond_loopback_are_exposed(host, exposed):
+    assert Settings(host=host).exposed is exposed
 
 
 def test_token_flag(tmp_path):

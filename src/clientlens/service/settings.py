@@ -6,6 +6,7 @@ import json
 import os
 from dataclasses import asdict, dataclass
 
+from clientlens.errors import ClientlensError
 from clientlens.io.decode import MAX_INPUT_BYTES
 
 #: Environment variable holding the bearer token when `--token` is not given.
@@ -15,6 +16,14 @@ SETTINGS_ENV = "CLIENTLENS_SERVE_SETTINGS"
 #: Seconds a request may wait for its analysis by default: the bundled example takes about
 #: half a second, a 1 MB transcript about 20 s on one core (docs/benchmarks.md).
 DEFAULT_TIMEOUT = 120.0
+#: Host names that listen on this machine only.
+LOOPBACK_HOSTS = frozenset({"localhost", "::1"})
+
+
+class SettingsError(ClientlensError):
+    """Service settings out of range (workers, body limit or time limit not positive, bad port)."""
+
+    code = "invalid_settings"
 
 
 @dataclass(frozen=True)
@@ -38,11 +47,16 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.max_bytes < 1 or self.timeout <= 0 or not 0 <= self.port < 65536:
-            raise ValueError(f"invalid service settings: workers, max bytes and timeout must be positive ({self})")
+            raise SettingsError(f"invalid service settings: workers, max bytes and timeout must be positive ({self})")
 
     def __repr__(self) -> str:  # the token never appears in a log or an error message
         shown = {**asdict(self), "token": "***" if self.token else None}
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
+    @property
+    def exposed(self) -> bool:
+        """Whether the service listens beyond this machine's loopback interface."""
+        return self.host not in LOOPBACK_HOSTS and not self.host.startswith("127.")
 
     def with_environment_token(self) -> Settings:
         """These settings, with the token of the environment (TOKEN_ENV) when none was given."""
