@@ -111,7 +111,7 @@ def test_no_import_cycles() -> None:
 #: Layers of the data flow, first to last; a module may import its own layer and earlier ones.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("clientlens._version", "clientlens.errors", "clientlens.resources", "clientlens.taxonomy",
-     "clientlens.records", "clientlens.lang"),
+     "clientlens.records", "clientlens.lang", "clientlens.schema"),
     ("clientlens.io", "clientlens.options"),
     ("clientlens.text",),
     ("clientlens.lexicon",),
@@ -124,6 +124,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("clientlens.views", "clientlens.batch", "clientlens.manifest", "clientlens.spacy",
      "clientlens.classifier.training",
      "clientlens.validation"),
+    ("clientlens.service",),
     ("clientlens.cli", "clientlens.__main__", "clientlens"),
 )
 

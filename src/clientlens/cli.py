@@ -112,9 +112,43 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--no-index", action="store_true", help="skip the rated-transcript validation")
     evaluate.set_defaults(run=_evaluate)
 
+    _add_service_commands(sub)
     fit = sub.add_parser("fit-index", help="refit the index weights on the rated transcripts")
     fit.set_defaults(run=_fit_index)
     return parser
+
+
+def _add_service_commands(sub: argparse._SubParsersAction) -> None:
+    from clientlens.schema import KINDS
+    from clientlens.service.settings import DEFAULT_TIMEOUT, TOKEN_ENV, Settings
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the JSON contract (docs/schema.md)")
+    schema.add_argument("--kind", choices=KINDS, help="one output kind (default: the whole contract)")
+    schema.set_defaults(run=_schema)
+    serve = sub.add_parser("serve", help='run the HTTP service (needs pip install "clientlens[serve]")')
+    serve.add_argument("--host", default=Settings.host, help="address to listen on (default: loopback only)")
+    serve.add_argument("--port", type=int, default=Settings.port)
+    serve.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes, each loading the models")
+    serve.add_argument("--token", help=f"bearer token required on every route but /v1/health (or ${TOKEN_ENV})")
+    serve.add_argument("--max-bytes", type=int, default=Settings.max_bytes, help="largest request body (413 above)")
+    serve.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help="time limit of one analysis request (503 after it)")
+    serve.set_defaults(run=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from clientlens.service.server import serve
+    from clientlens.service.settings import Settings
+
+    return serve(Settings(host=args.host, port=args.port, workers=args.workers, token=args.token,
+                          max_bytes=args.max_bytes, timeout=args.timeout).with_environment_token())
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from clientlens.schema import load_schema
+
+    print(json.dumps(load_schema(args.kind), ensure_ascii=False, indent=2))
+    return 0
 
 
 def _add_input_format(parser: argparse.ArgumentParser) -> None:

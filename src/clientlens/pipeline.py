@@ -290,6 +290,10 @@ class Analyzer:
             )
         return out
 
+    def provenance(self) -> dict[str, Any]:
+        """Versions, resource hashes and settings of this Analyzer: what every report's provenance holds."""
+        return self._provenance(None)
+
     def _provenance(self, speaker: str | Sequence[str] | None) -> dict[str, Any]:
         return {
             "clientlens": __version__,

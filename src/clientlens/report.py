@@ -12,7 +12,9 @@ from clientlens.records import Component, Evidence, Sentence, SpeakerSummary, as
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = "1.0"
+#: The JSON contract's version (docs/schema.md, src/clientlens/schema/): the minor part grows with
+#: additive changes (1.1 added `text`), the major part with incompatible ones.
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,15 @@ class Report:
             "evidence": [as_plain(e) for e in self.evidence],
             "sentences": [as_plain(s) for s in self.sentences],
             "provenance": self.provenance,
+            "text": self.text,
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], text: str = "") -> Report:
-        """The Report of a `to_dict()` value (as read back from JSON); `text` is the analysed text,
-        which the JSON contract leaves out."""
+    def from_dict(cls, data: dict[str, Any], text: str | None = None) -> Report:
+        """The Report of a `to_dict()` value (as read back from JSON).
+
+        `text`, when given, replaces the value's own `text` (schema 1.0 values have none).
+        """
         return cls(
             index=data["index"],
             interval=(data["interval"][0], data["interval"][1]),
@@ -81,8 +86,13 @@ class Report:
             provenance=as_plain(data["provenance"]),  # msgpack (DocBin) gives tuples for lists
             words=data["words"],
             source=data["source"],
-            text=text,
+            text=data.get("text", "") if text is None else text,
         )
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Report:
+        """The Report of a `to_json()` string: `Report.from_json(r.to_json()).to_json() == r.to_json()`."""
+        return cls.from_dict(json.loads(data))
 
     def to_json(self, indent: int | None = 2) -> str:
         """The report as a JSON string (schema in docs/schema.md)."""

@@ -1,0 +1,94 @@
+"""The OpenAPI document, generated from the contract's JSON Schema file (src/clientlens/schema/).
+
+OpenAPI 3.1 speaks JSON Schema 2020-12: each `$defs` entry of the contract becomes a component
+schema as it is, its `#/$defs/` references pointing to `#/components/schemas/`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from clientlens.schema import load_schema
+from clientlens.service.requests import FILE_FIELD, AnalyzeOptions, AnalyzeRequest
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+COMPONENTS = "#/components/schemas/"
+
+
+def ref(name: str) -> dict[str, str]:
+    """A reference to a component schema."""
+    return {"$ref": COMPONENTS + name}
+
+
+def _errors(*statuses: tuple[int, str]) -> dict[str, Any]:
+    return {str(status): {"description": what, "content": {"application/json": {"schema": ref("error")}}}
+            for status, what in statuses}
+
+
+_AUTH = (401, "`unauthorized`: a bearer token is required and was missing or wrong")
+#: What FastAPI merges into the operation of POST /v1/analyze.
+ANALYZE_OPENAPI: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {
+        "application/json": {"schema": ref("AnalyzeRequest")},
+        "multipart/form-data": {"schema": ref("AnalyzeUpload")},
+    }},
+    "responses": {
+        "200": {"description": "the report (docs/schema.md), or its text or HTML rendering (`format`)",
+                "content": {"application/json": {"schema": ref("report")},
+                            "text/plain": {"schema": {"type": "string"}},
+                            "text/html": {"schema": {"type": "string"}}}},
+        **_errors(
+            (400, "`input_error` (unreadable input, invalid UTF-8 ...) or `bad_request` (malformed body)"),
+            _AUTH,
+            (413, "`payload_too_large`: the body is over --max-bytes"),
+            (415, "`unsupported_media_type`: neither application/json nor multipart/form-data"),
+            (422, "`bad_request` (invalid option), `not_french`, `speaker_not_found` (with `available`)"),
+            (500, "`internal`, `model_error`, `lexicon_error`"),
+            (503, "`timeout`: the analysis did not finish within --timeout"),
+        ),
+    },
+}
+VERSION_OPENAPI: dict[str, Any] = {"responses": _errors(_AUTH)}
+
+
+def contract_components() -> dict[str, Any]:
+    """The contract's definitions as OpenAPI component schemas."""
+    return {name: _pointed(schema) for name, schema in load_schema()["$defs"].items()}
+
+
+def request_components() -> dict[str, Any]:
+    """The request bodies of POST /v1/analyze: a JSON text, or an upload form."""
+    upload = AnalyzeOptions.model_json_schema(ref_template=COMPONENTS + "{model}")
+    upload["title"] = "AnalyzeUpload"
+    upload["properties"] = {FILE_FIELD: {"type": "string", "contentMediaType": "application/octet-stream",
+                                         "description": "the transcript; its extension chooses the reader"},
+                            **upload["properties"]}
+    upload["required"] = [FILE_FIELD]
+    return {"AnalyzeRequest": AnalyzeRequest.model_json_schema(ref_template=COMPONENTS + "{model}"),
+            "AnalyzeUpload": upload}
+
+
+def contract_openapi(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document with the contract's schemas as components (built once)."""
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        document = get_openapi(title=app.title, version=app.version, description=app.description,
+                               routes=app.routes)
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        schemas.update(contract_components())
+        schemas.update(request_components())
+        app.openapi_schema = document
+    return app.openapi_schema
+
+
+def _pointed(value: Any) -> Any:
+    """`value` with its `#/$defs/` references pointing to the OpenAPI components."""
+    if isinstance(value, dict):
+        return {k: (COMPONENTS + v.removeprefix("#/$defs/") if k == "$ref" and isinstance(v, str) else _pointed(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_pointed(v) for v in value]
+    return value

@@ -1,0 +1,311 @@
+"""The HTTP service, as an integrator meets it: a real server process called over loopback HTTP."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from http_server import ROOT, TOKEN, Server, running_server, validate
+
+from clientlens.resources import example_path
+from clientlens.schema import load_schema
+from clientlens.service.openapi import contract_components
+
+EXAMPLE = example_path("entretien_concession.txt")
+LEADER = "Bruno Caradec"
+FORMATS = ROOT / "tests" / "data" / "formats"
+#: A marker that must never reach the server's log or temporary directory.
+MARKER = "Zéphyrin-Quintal-7431"
+SHORT = f"DG : Nos clients sont nos partenaires, {MARKER} les écoute et les rappelle le jour même."
+
+
+def cli(*args: str, cwd: Path = ROOT) -> str:
+    return subprocess.run([sys.executable, "-m", "clientlens", *args], capture_output=True, text=True, check=True,
+                          cwd=cwd).stdout
+
+
+def upload(client: httpx.Client, path: Path, name: str | None = None, **fields) -> httpx.Response:
+    return client.post("/v1/analyze", files={"file": (name or path.name, path.read_bytes())}, data=fields)
+
+
+def as_json(client: httpx.Client, text: str, **options) -> httpx.Response:
+    return client.post("/v1/analyze", json={"text": text, **options})
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """The default server: no token, the library's size limit."""
+    with running_server(tmp_path_factory.mktemp("server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def guarded_server(tmp_path_factory) -> Iterator[Server]:
+    """Two workers, a token from the environment, a 3,000-byte body limit and a 50 ms time limit."""
+    with running_server(tmp_path_factory.mktemp("guarded"), "--workers", "2", "--max-bytes", "3000",
+                        "--timeout", "0.05", env={"CLIENTLENS_TOKEN": TOKEN}) as running:
+        yield running
+
+
+# ---------------------------------------------------------------------- the contract over HTTP
+
+
+def test_health_and_version(server, analyzer):
+    with server.client() as client:
+        assert client.get("/v1/health").json() == {"status": "ok"}
+        version = client.get("/v1/version").json()
+    expected = {k: v for k, v in analyzer.provenance().items() if k != "settings"}
+    assert version == {"schema_version": "1.1", "api": "v1", **expected}
+    assert len(version["model_sha256"]) == len(version["lexicon_sha256"]) == 64
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "html"])
+def test_bundled_example_as_json_text_is_what_the_cli_prints(server, fmt):
+    relative = str(EXAMPLE.relative_to(ROOT)) if EXAMPLE.is_relative_to(ROOT) else str(EXAMPLE)
+    expected = cli("analyze", relative, "--speaker", LEADER, "--format", fmt)
+    with server.client() as client:
+        response = as_json(client, EXAMPLE.read_text(encoding="utf-8"), speaker=LEADER, source=relative, format=fmt)
+    assert response.status_code == 200
+    assert response.text == (expected if fmt == "html" else expected.removesuffix("\n"))
+    if fmt == "json":
+        assert validate(response)["verdict"] == "walk_away"
+
+
+def test_bundled_example_uploaded_is_what_the_cli_prints(server):
+    expected = cli("analyze", EXAMPLE.name, "--speaker", LEADER, "--format", "json", cwd=EXAMPLE.parent)
+    with server.client() as client:
+        response = upload(client, EXAMPLE, speaker=LEADER)
+    assert response.status_code == 200
+    assert response.text == expected.removesuffix("\n")
+    validate(response)
+
+
+@pytest.mark.parametrize("name", ["teams.vtt", "zoom.vtt", "named.srt", "teams.docx", "word.docx", "whisper.json"])
+@pytest.mark.parametrize("redact", [False, True])
+def test_uploads_give_the_library_s_report(server, analyzer, name, redact):
+    path = FORMATS / name
+    with server.client() as client:
+        response = upload(client, path, name=f"dossier/{name}", redact=str(redact).lower())
+    data = validate(response)
+    expected = analyzer.analyze_file(path, redact=redact).to_dict()
+    assert data["source"] == name or redact
+    assert {k: v for k, v in data.items() if k != "source"} == {k: v for k, v in expected.items() if k != "source"}
+    assert all(data["text"][e["start"]:e["end"]] == e["text"] for e in data["evidence"] + data["sentences"])
+
+
+def test_options_reach_the_analysis(server, analyzer):
+    with server.client() as client:
+        lexicon_only = validate(as_json(client, EXAMPLE.read_text(encoding="utf-8"), lexicon_only=True))
+        strict = validate(as_json(client, EXAMPLE.read_text(encoding="utf-8"), speaker=[LEADER], go=20, walk_away=10))
+        vtt = validate(as_json(client, (FORMATS / "zoom.vtt").read_text(encoding="utf-8"), input_format="vtt"))
+    assert lexicon_only["provenance"]["model_sha256"] is None
+    assert strict["provenance"]["settings"]["thresholds"] == {"go": 20.0, "walk_away": 10.0}
+    assert strict["verdict"] == "go"
+    assert vtt["sentences"][0]["t_start"] is not None
+
+
+def test_concurrent_requests_equal_sequential_ones(server):
+    requests = [
+        ("json", {"text": EXAMPLE.read_text(encoding="utf-8"), "speaker": LEADER}),
+        ("json", {"text": example_path("reunion_mutuelle.txt").read_text(encoding="utf-8")}),
+        ("json", {"text": SHORT, "redact": True}),
+        ("json", {"text": SHORT, "lexicon_only": True}),
+        ("file", FORMATS / "teams.vtt"),
+        ("file", FORMATS / "teams.docx"),
+        ("file", FORMATS / "named.srt"),
+        ("json", {"text": EXAMPLE.read_text(encoding="utf-8"), "redact": True}),
+    ]
+
+    def send(request) -> tuple[int, str]:
+        kind, value = request
+        with server.client() as client:
+            response = upload(client, value) if kind == "file" else client.post("/v1/analyze", json=value)
+        return response.status_code, response.text
+
+    sequential = [send(r) for r in requests]
+    with ThreadPoolExecutor(len(requests) * 2) as pool:
+        concurrent = list(pool.map(send, requests * 2))
+    assert [status for status, _ in sequential] == [200] * len(requests)
+    assert concurrent == sequential * 2
+
+
+def test_openapi_is_generated_from_the_contract_schema(server):
+    with server.client() as client:
+        document = client.get("/openapi.json").json()
+        docs = client.get("/docs")
+    operation = document["paths"]["/v1/analyze"]["post"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/report"}
+    assert set(operation["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+    for status in ("400", "401", "413", "415", "422", "500", "503"):
+        assert operation["responses"][status]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/error"}
+    components = document["components"]["schemas"]
+    assert {k: components[k] for k in contract_components()} == contract_components()
+    assert set(components["report"]["properties"]) == set(load_schema("report")["properties"])
+    assert components["report"]["properties"]["evidence"]["items"] == {"$ref": "#/components/schemas/evidence"}
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+# ---------------------------------------------------------------------- bad requests
+
+
+def test_unknown_speaker_lists_the_speakers(server):
+    with server.client() as client:
+        response = upload(client, EXAMPLE, speaker="Marc Personne")
+    error = validate(response)["error"]
+    assert response.status_code == 422
+    assert error["code"] == "speaker_not_found"
+    assert error["available"] == ["Intervieweuse", f"{LEADER} (directeur de la concession)"]
+
+
+@pytest.mark.parametrize(("headers", "body"), [
+    ({"content-type": "text/plain"}, SHORT.encode()),
+    ({}, SHORT.encode()),
+    ({"content-type": "application/xml"}, b"<text/>"),
+])
+def test_wrong_content_type_is_415(server, headers, body):
+    with server.client() as client:
+        response = client.post("/v1/analyze", content=body, headers=headers)
+    assert response.status_code == 415
+    assert validate(response)["error"]["code"] == "unsupported_media_type"
+
+
+@pytest.mark.parametrize("send", [
+    lambda c: c.post("/v1/analyze", content=b'{"text": "DG : caf\xe9 et clients"}',
+                     headers={"content-type": "application/json"}),
+    lambda c: c.post("/v1/analyze", files={"file": ("a.txt", SHORT.encode())}, data={"speaker": b"Ren\xe9"}),
+], ids=["json_body", "form_field"])
+def test_invalid_utf8_is_an_input_error(server, send):
+    with server.client() as client:
+        response = send(client)
+    assert response.status_code == 400
+    error = validate(response)["error"]
+    assert error["code"] == "input_error"
+    assert "UTF-8" in error["message"]
+
+
+@pytest.mark.parametrize("body", [
+    {"text": SHORT, "format": "pdf"},
+    {"text": SHORT, "go": 30, "walk_away": 50},
+    {"text": SHORT, "go": 130},
+    {"text": SHORT, "speakers": "DG"},
+    {"text": SHORT, "speaker": []},
+    {"speaker": "DG"},
+    {"text": SHORT, "input_format": "docx"},
+])
+def test_invalid_options_are_bad_requests_that_do_not_echo_the_text(server, body):
+    with server.client() as client:
+        response = client.post("/v1/analyze", json=body)
+    assert response.status_code == 422
+    assert validate(response)["error"]["code"] == "bad_request"
+    assert MARKER not in response.text
+
+
+@pytest.mark.parametrize("send", [
+    lambda c: c.post("/v1/analyze", content=b"{not json", headers={"content-type": "application/json"}),
+    lambda c: c.post("/v1/analyze", files={"other": ("a.txt", b"DG : x")}),
+    lambda c: c.post("/v1/analyze", files={"file": ("a.txt", b"DG : x")}, data={"colour": "red"}),
+    lambda c: c.post("/v1/analyze", content=b"--x\r\n\r\n", headers={"content-type": "multipart/form-data"}),
+], ids=["broken_json", "no_file_field", "unknown_field", "no_boundary"])
+def test_malformed_bodies_are_bad_requests(server, send):
+    with server.client() as client:
+        response = send(client)
+    assert response.status_code in (400, 422)
+    assert validate(response)["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize(("data", "code", "status"), [
+    (b"   \n", "input_error", 400),
+    (b"\x00\x01binary\x00", "input_error", 400),
+    (b"We always listen to our customers and call them back the same day when they have a problem, "
+     b"because their trust is earned over time.", "not_french", 422),
+])
+def test_library_errors_keep_their_codes(server, data, code, status):
+    with server.client() as client:
+        response = client.post("/v1/analyze", files={"file": ("t.txt", data)})
+    assert response.status_code == status
+    assert validate(response)["error"]["code"] == code
+
+
+def test_unknown_route_and_method(server):
+    with server.client() as client:
+        missing, wrong = client.get("/v1/nothing"), client.get("/v1/analyze")
+    assert (missing.status_code, validate(missing)["error"]["code"]) == (404, "not_found")
+    assert (wrong.status_code, validate(wrong)["error"]["code"]) == (405, "method_not_allowed")
+
+
+def test_body_over_the_default_limit_is_413(server):
+    from clientlens.io.decode import MAX_INPUT_BYTES
+
+    with server.client() as client:
+        response = client.post("/v1/analyze", content=b" " * (MAX_INPUT_BYTES + 1),
+                               headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert validate(response)["error"]["code"] == "payload_too_large"
+
+
+# ---------------------------------------------------------------------- limits and token
+
+
+def _auth(token: str = TOKEN) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize("headers", [{}, _auth("wrong"), _auth(TOKEN + "x"), {"authorization": TOKEN},
+                                     {"authorization": f"Basic {TOKEN}"}])
+def test_token_refused(guarded_server, headers):
+    with guarded_server.client(headers=headers) as client:
+        responses = [client.get("/v1/version"), as_json(client, SHORT)]
+    for response in responses:
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert validate(response)["error"]["code"] == "unauthorized"
+
+
+def test_token_accepted_and_health_open(guarded_server):
+    with guarded_server.client() as client:
+        assert client.get("/v1/health").status_code == 200
+    with guarded_server.client(headers=_auth()) as client:
+        assert client.get("/v1/version").json()["schema_version"] == "1.1"
+
+
+def test_body_over_max_bytes_is_413(guarded_server):
+    with guarded_server.client(headers=_auth()) as client:
+        declared = client.post("/v1/analyze", files={"file": ("t.txt", EXAMPLE.read_bytes() * 2)})
+        streamed = client.post("/v1/analyze", content=iter([b'{"text": "', b"a" * 2000, b"a" * 2000, b'"}']),
+                               headers={"content-type": "application/json"})
+    for response in (declared, streamed):
+        assert response.status_code == 413
+        assert validate(response)["error"]["code"] == "payload_too_large"
+    assert "content-length" not in streamed.request.headers
+
+
+def test_analysis_over_the_time_limit_is_503_and_the_server_goes_on(guarded_server):
+    with guarded_server.client(headers=_auth()) as client:
+        response = as_json(client, EXAMPLE.read_text(encoding="utf-8")[:2000], redact=True)
+        assert response.status_code == 503
+        assert validate(response)["error"]["code"] == "timeout"
+        assert client.get("/v1/health").status_code == 200
+
+
+# ---------------------------------------------------------------------- privacy
+
+
+def test_nothing_of_the_input_reaches_disk_or_log(server):
+    """Uploads over Starlette's 1 MB spooling threshold stay in memory; the log has no body."""
+    big = (f"DG : {MARKER} écoute ses clients.\n" * 40_000).encode("utf-8")
+    assert len(big) > 1_500_000
+    with server.client() as client:
+        spooled = client.post("/v1/analyze", files={"file": (f"{MARKER}.txt", big)}, data={"speaker": "Personne"})
+        failing = client.post("/v1/analyze", json={"text": SHORT, "format": "pdf"})
+        analysed = as_json(client, SHORT)
+    assert spooled.status_code == 422 and failing.status_code == 422 and analysed.status_code == 200
+    assert list(server.tmpdir.iterdir()) == []
+    assert MARKER not in server.log_text()
+    assert "POST /v1/analyze" in server.log_text()
