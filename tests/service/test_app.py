@@ -33,7 +33,7 @@ def test_unexpected_errors_are_500_internal_without_their_text(caplog):
         response = asyncio.run(call())
     assert response.status_code == 500
     assert response.json() == ServiceError.internal().body()
-    assert response.json()["error"]["code"] == "internal"
+    assert response.json()["error"]["code"] == "internal_error"
     assert SECRET not in response.text and "Traceback" not in response.text
     assert "RuntimeError" in caplog.text and SECRET not in caplog.text
 

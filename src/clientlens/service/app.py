@@ -128,7 +128,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = HTTP_CODES.get(exc.status_code, "internal" if exc.status_code >= 500 else "bad_request")
+        code = HTTP_CODES.get(exc.status_code, "internal_error" if exc.status_code >= 500 else "bad_request")
         return error_response(ServiceError(exc.status_code, code, str(exc.detail)))
 
 

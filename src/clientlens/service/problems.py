@@ -44,4 +44,4 @@ class ServiceError(Exception):
     @classmethod
     def internal(cls) -> ServiceError:
         """An unexpected failure: no traceback, no exception text (it might quote the transcript)."""
-        return cls(500, "internal", "internal error; the server log names the exception type")
+        return cls(500, "internal_error", "internal error; the server log names the exception type")
