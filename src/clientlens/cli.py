@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "in every output, for reports that leave your machine")
     analyze.add_argument("--jobs", type=int, default=1, metavar="N",
                          help="worker processes for a batch (-1: all cores)")
+    _add_reading(analyze)
     analyze.set_defaults(run=_analyze)
 
     speakers = sub.add_parser("speakers", help="list the speakers of a transcript")
@@ -72,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_input_format(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-format", choices=INPUT_FORMATS, metavar="FORMAT",
                         help=f"read the file as {', '.join(INPUT_FORMATS)} (default: from its extension)")
+
+
+def _add_reading(parser: argparse.ArgumentParser) -> None:
+    """Decoding, size limit and progress options (clientlens.io.decode, clientlens.progress)."""
+    parser.add_argument("--encoding", metavar="CODEC", help="read the file in this encoding (default: detected)")
+    parser.add_argument("--strict-decoding", action="store_const", const="strict", default="replace",
+                        dest="decode_errors", help="refuse a file with invalid bytes instead of replacing "
+                                                   "them by U+FFFD (replacements are always reported)")
+    parser.add_argument("--max-bytes", type=int, metavar="N",
+                        help="size limit of an input file (default 20,000,000, or CLIENTLENS_MAX_BYTES)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    parser.add_argument("--progress", action="store_true",
+                        help="show the progress bar even when stderr is not a terminal")
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -127,7 +141,8 @@ def _analyze(args: argparse.Namespace) -> int:
         return _analyze_batch(args, options)
     analyzer = Analyzer(**options)
     report = analyzer.analyze_file(args.path, speaker=args.speaker, input_format=args.input_format,
-                                   redact=args.redact)
+                                   redact=args.redact, encoding=args.encoding, decode_errors=args.decode_errors,
+                                   max_bytes=args.max_bytes)
     if args.format == "html":
         print(report.to_html(), end="")
     else:

@@ -90,19 +90,33 @@ class Analyzer:
 
     # ------------------------------------------------------------------ public verbs
 
-    def analyze(self, text: str, speaker: str | Sequence[str] | None = None, *, redact: bool = False) -> Report:
-        """Analyse a text (plain or speaker-labelled); `redact` pseudonymises names (see redact.py)."""
+    def analyze(
+        self, text: str, speaker: str | Sequence[str] | None = None, *, redact: bool = False,
+        max_bytes: int | None = None,
+    ) -> Report:
+        """Analyse a text (plain or speaker-labelled); `redact` pseudonymises names (see redact.py);
+        `max_bytes` raises the size limit (in characters here; see `analyze_file`)."""
         if not isinstance(text, str):
             raise InputError(f"analyze() takes a str, got {type(text).__name__}; use analyze_file for paths")
-        return self.analyze_transcript(parse_text(text), speaker, redact=redact)
+        return self.analyze_transcript(parse_text(text, max_bytes=max_bytes), speaker, redact=redact)
 
     def analyze_file(
         self, path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None,
-        *, redact: bool = False,
+        *, redact: bool = False, encoding: str | None = None, decode_errors: str = "replace",
+        max_bytes: int | None = None,
     ) -> Report:
         """Analyse a transcript file (.txt, .md, .vtt, .srt, .docx, .json; `input_format` overrides
-        the extension)."""
-        return self.analyze_transcript(read_file(path, input_format), speaker, redact=redact)
+        the extension).
+
+        Args:
+            encoding: force the file's encoding (default: detected, see clientlens.io.decode).
+            decode_errors: "replace" invalid bytes by U+FFFD and say where in the warnings, or
+                "strict": refuse the file with an InputError naming the line.
+            max_bytes: the size limit (default 20,000,000 bytes, or CLIENTLENS_MAX_BYTES).
+        """
+        transcript = read_file(path, input_format, encoding=encoding, decode_errors=decode_errors,
+                               max_bytes=max_bytes)
+        return self.analyze_transcript(transcript, speaker, redact=redact)
 
     def analyze_transcript(
         self, transcript: Transcript, speaker: str | Sequence[str] | None = None, *, redact: bool = False
@@ -224,7 +238,7 @@ class Analyzer:
             sentences=assembled.sentences,
             speakers=tuple(self._speakers(transcript, sentences, collected.words, assembled.by_speaker, scored)),
             warnings=tuple(self._warnings(words, transcript, speaker)),
-            provenance=self._provenance(speaker),
+            provenance=self._provenance(speaker, transcript),
             words=words,
             source=transcript.source,
             text=transcript.text,
@@ -269,8 +283,9 @@ class Analyzer:
             )
         return out
 
-    def _provenance(self, speaker: str | Sequence[str] | None) -> dict[str, Any]:
+    def _provenance(self, speaker: str | Sequence[str] | None, transcript: Transcript) -> dict[str, Any]:
         return {
+            "input": transcript.decoding.to_dict() if transcript.decoding else None,
             "clientlens": __version__,
             "spacy": spacy.__version__,
             "spacy_model": f"{self.spacy_model} {self.nlp.meta.get('version', '?')}",
@@ -345,8 +360,11 @@ def analyze(text: str, speaker: str | Sequence[str] | None = None, *, redact: bo
 
 def analyze_file(
     path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None,
-    *, redact: bool = False,
+    *, redact: bool = False, encoding: str | None = None, decode_errors: str = "replace",
+    max_bytes: int | None = None,
 ) -> Report:
-    """Analyse a transcript file: .txt/.md (UTF-8, UTF-16 or Windows-1252), .vtt, .srt, .docx or
-    .json speech-to-text segments; `input_format` overrides the extension; `redact` as in analyze."""
-    return default_analyzer().analyze_file(path, speaker, input_format, redact=redact)
+    """Analyse a transcript file: .txt/.md (UTF-8, UTF-16 or a detected encoding), .vtt, .srt, .docx
+    or .json speech-to-text segments; `input_format` overrides the extension; `redact` as in
+    analyze; `encoding`, `decode_errors` and `max_bytes` as in `Analyzer.analyze_file`."""
+    return default_analyzer().analyze_file(path, speaker, input_format, redact=redact, encoding=encoding,
+                                           decode_errors=decode_errors, max_bytes=max_bytes)
