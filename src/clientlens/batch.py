@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any
 from clientlens.errors import ClientlensError, InputError, excerpt
 from clientlens.io.read import EXTENSION_FORMATS
 from clientlens.pipeline import Analyzer, default_analyzer
+from clientlens.redact import redact_message, redacted_source
 from clientlens.report import Report
 
 if TYPE_CHECKING:
@@ -107,7 +108,10 @@ def _analyze_chunk(
         try:
             out.append((index, _analyze_item(analyzer, item, speaker, input_format, redact)))
         except Exception as exc:  # one bad transcript must not stop the batch
-            out.append((index, (type(exc).__name__, _message(exc))))
+            message = _message(exc)
+            if redact and (isinstance(item, Path) or _looks_like_path(item)):
+                message = redact_message(message, item)
+            out.append((index, (type(exc).__name__, message)))
     return out
 
 
@@ -278,7 +282,8 @@ def analyze_to_jsonl(
     if isinstance(out, str | Path):
         out = Path(out)
         done = _done_sources(out)
-        todo = [p for p in paths if _key(p) not in done and _key(p) != _key(out)]
+        written = (lambda p: _key(redacted_source(p))) if redact else _key  # how a source appears in `out`
+        todo = [p for p in paths if written(p) not in done and _key(p) != _key(out)]
         with out.open("a", encoding="utf-8") as stream:
             summary = _write(todo, stream, speaker, n_jobs, batch_size, progress, input_format, redact,
                              analyzer_options)
@@ -396,7 +401,7 @@ def _write(
         [Path(p) for p in paths], speaker=speaker, n_jobs=n_jobs, batch_size=batch_size, progress=progress,
         input_format=input_format, redact=redact, **options,
     ):
-        line: dict[str, Any] = {"source": str(paths[index])}
+        line: dict[str, Any] = {"source": redacted_source(paths[index]) if redact else str(paths[index])}
         if isinstance(result, Report):
             line["report"] = result.to_dict()
             counts["reports"] += 1

@@ -19,14 +19,14 @@ from clientlens.classifier.linear import default_classifier
 from clientlens.context.echo import RecentWords, echo_settings
 from clientlens.context.finder import EvidenceFinder
 from clientlens.context.words import load_context_words
-from clientlens.errors import InputError, SpeakerNotFoundError
+from clientlens.errors import ClientlensError, InputError, SpeakerNotFoundError
 from clientlens.index import IndexModel, Score, load_index_model, verdict
 from clientlens.io.plain import normalize_name, parse_text
 from clientlens.io.read import read_file
 from clientlens.io.transcript import Transcript, Turn
 from clientlens.lexicon.matcher import Lexicon, known_lemmas, load_lexicon
 from clientlens.records import Evidence, Sentence, SpeakerSummary
-from clientlens.redact import redact_report
+from clientlens.redact import redact_error, redact_report
 from clientlens.report import Report
 from clientlens.text.nlp import DEFAULT_MODEL, UNUSED_COMPONENTS, LanguageTally, fold, lemmas, load_nlp
 from clientlens.text.units import Paragraph, parse_transcript, parsed_paragraph, whole_text_unit
@@ -114,8 +114,13 @@ class Analyzer:
                 "strict": refuse the file with an InputError naming the line.
             max_bytes: the size limit (default 20,000,000 bytes, or CLIENTLENS_MAX_BYTES).
         """
-        transcript = read_file(path, input_format, encoding=encoding, decode_errors=decode_errors,
-                               max_bytes=max_bytes)
+        try:
+            transcript = read_file(path, input_format, encoding=encoding, decode_errors=decode_errors,
+                                   max_bytes=max_bytes)
+        except ClientlensError as exc:
+            if redact:
+                raise redact_error(exc, path) from None
+            raise
         return self.analyze_transcript(transcript, speaker, redact=redact)
 
     def analyze_transcript(
@@ -126,8 +131,13 @@ class Analyzer:
         Docs are parsed and mined one paragraph at a time and then dropped, so memory grows
         with the number of sentences, not with spaCy's per-token data.
         """
-        scored = resolve_speakers(transcript, speaker)
-        collected = self._collect(transcript, parse_transcript(self.nlp, transcript, self._needs_parse), scored)
+        try:
+            scored = resolve_speakers(transcript, speaker)
+            collected = self._collect(transcript, parse_transcript(self.nlp, transcript, self._needs_parse), scored)
+        except ClientlensError as exc:
+            if redact:
+                raise redact_error(exc, transcript.source, transcript.speakers) from None
+            raise
         report = self._report(transcript, collected, scored, speaker)
         return redact_report(report, transcript) if redact else report
 
