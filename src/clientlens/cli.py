@@ -88,6 +88,11 @@ def _add_reading(parser: argparse.ArgumentParser) -> None:
                         help="show the progress bar even when stderr is not a terminal")
 
 
+def _progress(args: argparse.Namespace) -> bool:
+    """A progress bar on stderr: asked for, or stderr is a terminal, and not --quiet."""
+    return not args.quiet and (args.progress or sys.stderr.isatty())
+
+
 def _train(args: argparse.Namespace) -> int:
     from clientlens.classifier.training import train
 
@@ -142,7 +147,7 @@ def _analyze(args: argparse.Namespace) -> int:
     analyzer = Analyzer(**options)
     report = analyzer.analyze_file(args.path, speaker=args.speaker, input_format=args.input_format,
                                    redact=args.redact, encoding=args.encoding, decode_errors=args.decode_errors,
-                                   max_bytes=args.max_bytes)
+                                   max_bytes=args.max_bytes, progress=_progress(args))
     if args.format == "html":
         print(report.to_html(), end="")
     else:
@@ -156,7 +161,7 @@ def _analyze_batch(args: argparse.Namespace, options: dict) -> int:
 
     done = analyze_to_jsonl(expand_sources(args.path), args.out or sys.stdout, speaker=args.speaker,
                             n_jobs=args.jobs, input_format=args.input_format, redact=args.redact,
-                            **options)
+                            progress=_progress(args), **options)
     where = f" to {args.out}" if args.out else ""
     skipped = f"; {done.skipped} skipped (already there)" if done.skipped else ""
     print(f"clientlens: {done.reports} analysed, {done.errors} failed{where}{skipped}", file=sys.stderr)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -36,7 +38,11 @@ from clientlens.text.units import Paragraph, parse_transcript, parsed_paragraph,
 MIN_CLASSIFIED_WORDS = 4
 
 
-#: Sentences classified at once: bounds the feature matrices of very long transcripts.
+#: Seconds an analysis runs before its progress bar (`progress=True`) appears.
+PROGRESS_DELAY = 1.0
+
+
+#: Sentences classified at once: bounds the classifier inputs and feature matrices kept in memory.
 CLASSIFY_BATCH = 2000
 
 
@@ -103,7 +109,7 @@ class Analyzer:
     def analyze_file(
         self, path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None,
         *, redact: bool = False, encoding: str | None = None, decode_errors: str = "replace",
-        max_bytes: int | None = None,
+        max_bytes: int | None = None, progress: bool = False,
     ) -> Report:
         """Analyse a transcript file (.txt, .md, .vtt, .srt, .docx, .json; `input_format` overrides
         the extension).
@@ -113,6 +119,7 @@ class Analyzer:
             decode_errors: "replace" invalid bytes by U+FFFD and say where in the warnings, or
                 "strict": refuse the file with an InputError naming the line.
             max_bytes: the size limit (default 20,000,000 bytes, or CLIENTLENS_MAX_BYTES).
+            progress: a progress bar on stderr for a long analysis (see `analyze_transcript`).
         """
         try:
             transcript = read_file(path, input_format, encoding=encoding, decode_errors=decode_errors,
@@ -121,19 +128,24 @@ class Analyzer:
             if redact:
                 raise redact_error(exc, path) from None
             raise
-        return self.analyze_transcript(transcript, speaker, redact=redact)
+        return self.analyze_transcript(transcript, speaker, redact=redact, progress=progress)
 
     def analyze_transcript(
-        self, transcript: Transcript, speaker: str | Sequence[str] | None = None, *, redact: bool = False
+        self, transcript: Transcript, speaker: str | Sequence[str] | None = None, *, redact: bool = False,
+        progress: bool = False,
     ) -> Report:
         """Analyse an already read Transcript.
 
-        Docs are parsed and mined one paragraph at a time and then dropped, so memory grows
-        with the number of sentences, not with spaCy's per-token data.
+        Docs are parsed and mined one paragraph at a time and then dropped, and sentences are
+        classified CLASSIFY_BATCH at a time, so memory grows with the number of sentences, not
+        with spaCy's per-token data or the classifier's inputs. `progress` shows a progress bar
+        on stderr (tqdm, in characters) once the analysis has taken more than a second.
         """
         try:
             scored = resolve_speakers(transcript, speaker)
-            collected = self._collect(transcript, parse_transcript(self.nlp, transcript, self._needs_parse), scored)
+            paragraphs = parse_transcript(self.nlp, transcript, self._needs_parse)
+            with _progress_bar(len(transcript.text), progress) as advance:
+                collected = self._collect(transcript, paragraphs, scored, advance)
         except ClientlensError as exc:
             if redact:
                 raise redact_error(exc, transcript.source, transcript.speakers) from None
@@ -190,9 +202,11 @@ class Analyzer:
     # ------------------------------------------------------------------ stages
 
     def _collect(
-        self, transcript: Transcript, paragraphs: Iterable[Paragraph], scored: set[str | None]
+        self, transcript: Transcript, paragraphs: Iterable[Paragraph], scored: set[str | None],
+        progress: Callable[[Paragraph], None] | None = None,
     ) -> _Collected:
-        """Sentences, classifier inputs and lexicon evidence, one paragraph at a time."""
+        """Classified sentences and lexicon evidence, one paragraph at a time (`progress` is
+        called after each)."""
         out = _Collected()
         tally = LanguageTally()
         recent = RecentWords(transcript, self.finder.echo_lookback, self.lemmas)
@@ -211,28 +225,33 @@ class Analyzer:
                                                  " ".join(before)))
                 before.append(unit.sentence.text)
                 out.evidence.extend(hits)
+                if len(out.inputs) >= CLASSIFY_BATCH:
+                    self._classify(out)
             recent.add(paragraph)
+            if progress is not None:
+                progress(paragraph)
+        self._classify(out)
         tally.check()
         return out
 
-    def _classify(self, collected: _Collected) -> list[Sentence]:
-        sentences = collected.sentences
-        if self.classifier is None or not sentences:
-            return sentences
-        predictions = [
-            p for i in range(0, len(sentences), CLASSIFY_BATCH)
-            for p in self.classifier.predict(collected.inputs[i : i + CLASSIFY_BATCH])
-        ]
-        return [
-            replace(s, labels=tuple(labels) if words >= MIN_CLASSIFIED_WORDS else (), scores=scores)
-            for s, words, (labels, scores) in zip(sentences, collected.words, predictions, strict=True)
-        ]
+    def _classify(self, collected: _Collected) -> None:
+        """Classify the sentences whose inputs are pending, then drop the inputs: memory holds
+        at most CLASSIFY_BATCH of them, however long the transcript."""
+        inputs, collected.inputs = collected.inputs, []
+        if self.classifier is None or not inputs:
+            return
+        first = len(collected.sentences) - len(inputs)
+        predictions = self.classifier.predict(inputs)
+        for i, (labels, scores) in enumerate(predictions, start=first):
+            words = collected.words[i]
+            collected.sentences[i] = replace(collected.sentences[i], scores=scores,
+                                             labels=tuple(labels) if words >= MIN_CLASSIFIED_WORDS else ())
 
     def _report(
         self, transcript: Transcript, collected: _Collected, scored: set[str | None],
         speaker: str | Sequence[str] | None,
     ) -> Report:
-        sentences = self._classify(collected)
+        sentences = collected.sentences
         assembled = assemble(sentences, collected.evidence, scored, self.index_model.label_weights)
         words = sum(w for s, w in zip(sentences, collected.words, strict=True) if s.speaker in scored)
         mine = assembled.evidence
@@ -311,6 +330,26 @@ class Analyzer:
                 "classifier": self.classifier is not None,
             },
         }
+
+
+@contextmanager
+def _progress_bar(total: int, show: bool) -> Iterator[Callable[[Paragraph], None] | None]:
+    """A callback that advances a tqdm bar on stderr to the end of each paragraph analysed, or
+    None when `show` is False (tqdm is not even imported then)."""
+    if not show:
+        yield None
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, unit="char", unit_scale=True, file=sys.stderr, delay=PROGRESS_DELAY, desc="clientlens",
+              leave=True) as bar:
+
+        def advance(paragraph: Paragraph) -> None:
+            end = paragraph.units[-1].sentence.end if paragraph.units else paragraph.offset
+            if end > bar.n:
+                bar.update(end - bar.n)
+
+        yield advance
 
 
 def _as_list(speaker: str | Sequence[str] | None) -> list[str] | None:
