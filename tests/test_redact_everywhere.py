@@ -34,7 +34,7 @@ VTT = """WEBVTT
 <v Marc Lefèvre>Mme Dupuis nous a écrit, elle remercie l'équipe de l'atelier pour le prêt du véhicule.</v>
 
 00:00:14.500 --> 00:00:22.000
-<v Sophie Martin>Très bien, Marc. Les clients nous disent ce qui ne va pas, il faut les écouter et leur répondre vite.</v>
+<v Sophie Martin>Très bien, Marc. Les clients disent ce qui ne va pas, il faut les écouter et répondre vite.</v>
 """
 
 DOCX = [

@@ -31,7 +31,6 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from clientlens.errors import ClientlensError, InputError, SpeakerNotFoundError
-
 from clientlens.io.plain import normalize_name
 from clientlens.io.transcript import Transcript
 from clientlens.lang import language

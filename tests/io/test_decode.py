@@ -154,7 +154,9 @@ def test_bad_options_are_refused(kwargs, message):
         decode_bytes(CLEAN, **kwargs)
 
 
-@pytest.mark.parametrize("data", [b"\x00\x01\x02\x03binary\x00\xff", bytes(range(256)) * 4, b"\x89PNG\r\n\x1a\n\x00\x00"])
+@pytest.mark.parametrize(
+    "data", [b"\x00\x01\x02\x03binary\x00\xff", bytes(range(256)) * 4, b"\x89PNG\r\n\x1a\n\x00\x00"]
+)
 def test_binary_is_still_refused(data):
     with pytest.raises(InputError, match="binary"):
         decode_bytes(data)

@@ -201,8 +201,10 @@ def _decode_with(
         text, spans = _replacing(data, codec)
     except LookupError:
         raise InputError(f"unknown encoding {excerpt(codec)}") from None
+    if codec == "utf-8":
+        text = repair_mojibake(text)[0]
     if not spans:
-        return (repair_mojibake(text)[0] if codec == "utf-8" else text), Decoding(codec)
+        return text, Decoding(codec)
     lines = _lines(data if whole is None else whole, codec, [start + offset for start, _ in spans])
     if decode_errors == "strict":
         more = f" (and {len(spans) - 1} more invalid sequence(s))" if len(spans) > 1 else ""

@@ -8,7 +8,7 @@ from importlib import import_module
 from pathlib import Path
 
 from clientlens.errors import InputError, excerpt
-from clientlens.io.decode import decode_bytes, decode_checked, max_input_bytes, repair_mojibake
+from clientlens.io.decode import decode_checked, max_input_bytes, repair_mojibake
 from clientlens.io.plain import parse_text
 from clientlens.io.transcript import Transcript
 
