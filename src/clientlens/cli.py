@@ -76,14 +76,15 @@ def _add_input_format(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_reading(parser: argparse.ArgumentParser) -> None:
-    """Decoding, size limit and progress options (clientlens.io.decode, clientlens.progress)."""
+    """Decoding and size limit (clientlens.io.decode), and the progress bar of a long analysis."""
     parser.add_argument("--encoding", metavar="CODEC", help="read the file in this encoding (default: detected)")
     parser.add_argument("--strict-decoding", action="store_const", const="strict", default="replace",
                         dest="decode_errors", help="refuse a file with invalid bytes instead of replacing "
                                                    "them by U+FFFD (replacements are always reported)")
     parser.add_argument("--max-bytes", type=int, metavar="N",
                         help="size limit of an input file (default 20,000,000, or CLIENTLENS_MAX_BYTES)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar on stderr (a batch shows one unless "
+                                                              "--quiet; one document only on a terminal)")
     parser.add_argument("--progress", action="store_true",
                         help="show the progress bar even when stderr is not a terminal")
 
@@ -161,7 +162,7 @@ def _analyze_batch(args: argparse.Namespace, options: dict) -> int:
 
     done = analyze_to_jsonl(expand_sources(args.path), args.out or sys.stdout, speaker=args.speaker,
                             n_jobs=args.jobs, input_format=args.input_format, redact=args.redact,
-                            progress=_progress(args), **options)
+                            progress=not args.quiet, **options)
     where = f" to {args.out}" if args.out else ""
     skipped = f"; {done.skipped} skipped (already there)" if done.skipped else ""
     print(f"clientlens: {done.reports} analysed, {done.errors} failed{where}{skipped}", file=sys.stderr)
