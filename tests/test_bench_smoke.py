@@ -69,3 +69,15 @@ def test_four_times_longer_text_costs_less_than_six_times(analyzer: Analyzer, be
     )
     words_ratio = bench.words(long) / bench.words(short)
     assert long_s < 6 * short_s * words_ratio / 4, f"{long_s:.2f} s vs {short_s:.2f} s for ×{words_ratio:.2f} words"
+
+
+def test_large_input_benchmark_runs_and_prints_its_figures() -> None:
+    """bench/large.py end to end, on 40 KB instead of 20 MB: both sets analysed, the figures printed."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(BENCH.parent / "src"), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, str(BENCH / "large.py"), "--mb", "0.04", "--parts", "2"],
+                         capture_output=True, text=True, check=True, env=env, cwd=BENCH).stdout
+    assert "1 transcript of 0.0 MB" in out and "2 transcripts" in out
+    assert "CPU time ratio large / parts: x" in out and "under 1 GB" in out

@@ -284,8 +284,10 @@ FILE_CASES = {
     "speaker-not-found": ("x.txt", FRENCH),
 }
 #: Cases that also need CLI options (beyond the path).
-CLI_OPTIONS = {"speaker-not-found": ["--speaker", "Jean Dupont"]}
-API_OPTIONS = {"speaker-not-found": {"speaker": "Jean Dupont"}}
+#: (invalid bytes in a UTF-8 or UTF-16 file are replaced and reported, unless decoding is strict)
+STRICT = ("undecodable-after-bom", "undecodable-utf16")
+CLI_OPTIONS = {"speaker-not-found": ["--speaker", "Jean Dupont"], **{c: ["--strict-decoding"] for c in STRICT}}
+API_OPTIONS = {"speaker-not-found": {"speaker": "Jean Dupont"}, **{c: {"decode_errors": "strict"} for c in STRICT}}
 
 
 def _inputs(data: bytes | str) -> str:

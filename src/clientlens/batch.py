@@ -31,6 +31,7 @@ from clientlens.io.read import EXTENSION_FORMATS
 from clientlens.manifest import read_manifest
 from clientlens.options import AnalysisOptions
 from clientlens.pipeline import Analyzer, default_analyzer
+from clientlens.redact import redact_message, redacted_source
 from clientlens.report import Report
 
 if TYPE_CHECKING:
@@ -142,7 +143,10 @@ def _analyze_chunk(chunk: list[tuple[int, Job]]) -> ChunkResult:
             out.append((index, _analyze_item(analyzer, job.item, job.options)))
         except Exception as exc:  # one bad transcript must not stop the batch
             code = exc.code if isinstance(exc, ClientlensError) else INTERNAL_ERROR
-            out.append((index, (type(exc).__name__, _message(exc), code)))
+            message = _message(exc)
+            if job.options.redact and _is_path(job.item):
+                message = redact_message(message, job.item)
+            out.append((index, (type(exc).__name__, message, code)))
     return out
 
 
@@ -419,7 +423,19 @@ def _check_analyzer(jobs: Sequence[Job]) -> None:
 
 def job_key(job: Job) -> str:
     """What names a job in a JSONL file: its id, else its absolute path."""
-    return f"id:{job.id}" if job.id is not None else _key(job.item)
+    if job.id is not None:
+        return f"id:{job.id}"
+    return _key(_source(job))
+
+
+def _is_path(item: object) -> bool:
+    return isinstance(item, Path) or _looks_like_path(item)
+
+
+def _source(job: Job) -> str:
+    """The job's source as its JSON line writes it: redacted (redact.redacted_source) when the
+    options redact and the item is a file, so that no file name reaches the output."""
+    return redacted_source(job.item) if job.options.redact and _is_path(job.item) else str(job.item)
 
 
 def is_batch_source(pattern: str) -> bool:
@@ -521,7 +537,7 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 def jsonl_line(job: Job, result: Report | BatchError) -> dict[str, Any]:
     """The JSON line of one batch result (docs/schema.md)."""
-    line: dict[str, Any] = {"source": str(job.item)}
+    line: dict[str, Any] = {"source": _source(job)}
     if job.id is not None:
         line["id"] = job.id
     if isinstance(result, Report):

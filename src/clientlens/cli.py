@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "in every output, for reports that leave your machine")
     analyze.add_argument("--jobs", type=int, default=1, metavar="N",
                          help="worker processes for a batch (-1: all cores)")
+    _add_reading(analyze)
     analyze.set_defaults(run=_analyze, parser=analyze)
 
     speakers = sub.add_parser("speakers", help="list the speakers of a transcript")
@@ -154,6 +155,23 @@ def _schema(args: argparse.Namespace) -> int:
 def _add_input_format(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-format", choices=INPUT_FORMATS, metavar="FORMAT",
                         help=f"read the file as {', '.join(INPUT_FORMATS)} (default: from its extension)")
+
+
+def _add_reading(parser: argparse.ArgumentParser) -> None:
+    """Decoding and size limit (clientlens.io.decode), and the progress bar of a long analysis."""
+    parser.add_argument("--encoding", metavar="CODEC", help="read the file in this encoding (default: detected)")
+    parser.add_argument("--strict-decoding", action="store_const", const="strict", default="replace",
+                        dest="decode_errors", help="refuse a file with invalid bytes instead of replacing "
+                                                   "them by U+FFFD (replacements are always reported)")
+    parser.add_argument("--max-bytes", type=int, metavar="N",
+                        help="size limit of an input file (default 20,000,000, or CLIENTLENS_MAX_BYTES)")
+    parser.add_argument("--progress", action="store_true",
+                        help="show the progress bar even when stderr is not a terminal")
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """A progress bar on stderr: asked for, or stderr is a terminal, and not --quiet."""
+    return not args.quiet and (args.progress or sys.stderr.isatty())
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -220,26 +238,30 @@ def _analyze(args: argparse.Namespace) -> int:
 
     analyzer = Analyzer(options=options)
     speaker = list(options.speaker) if options.speaker else None
+    reading = {"encoding": args.encoding, "decode_errors": args.decode_errors, "max_bytes": args.max_bytes}
     if args.path == STDIN:
-        report = analyzer.analyze_transcript(_read_stdin(args.input_format), speaker, redact=options.redact)
+        report = analyzer.analyze_transcript(_read_stdin(args.input_format, reading), speaker, redact=options.redact)
     else:
-        report = analyzer.analyze_file(args.path, speaker, options.input_format, redact=options.redact)
+        report = analyzer.analyze_file(args.path, speaker, options.input_format, redact=options.redact,
+                                       progress=_progress(args), **reading)
     render = {"html": report.to_html, "json": lambda: report.to_json() + "\n", "text": lambda: report.summary() + "\n",
               "csv": lambda: table_csv(summary_rows([report]))}
     _emit(render[args.format](), args.output)
     return EXIT_OK
 
 
-def _read_stdin(input_format: str | None) -> Transcript:
-    """The transcript on standard input (text unless `input_format`), within the input size limit."""
+def _read_stdin(input_format: str | None, reading: dict) -> Transcript:
+    """The transcript on standard input (text unless `input_format`), within the input size limit
+    (`reading`: encoding, decode_errors and max_bytes, as for a file)."""
     from clientlens.errors import InputError
-    from clientlens.io.decode import MAX_INPUT_BYTES
+    from clientlens.io.decode import max_input_bytes
     from clientlens.io.read import read_bytes
 
-    data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"standard input is over the limit of {MAX_INPUT_BYTES:,} bytes")
-    return read_bytes(data, input_format or "txt", source=None)
+    limit = max_input_bytes(reading["max_bytes"])
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"standard input is over the limit of {limit:,} bytes (raise it with --max-bytes)")
+    return read_bytes(data, input_format or "txt", source=None, **reading)
 
 
 def _emit(text: str, output: str | None) -> None:

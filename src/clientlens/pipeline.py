@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -19,7 +21,7 @@ from clientlens.classifier.linear import default_classifier
 from clientlens.context.echo import RecentWords, echo_settings
 from clientlens.context.finder import EvidenceFinder
 from clientlens.context.words import load_context_words
-from clientlens.errors import InputError, SpeakerNotFoundError
+from clientlens.errors import ClientlensError, InputError, SpeakerNotFoundError
 from clientlens.index import IndexModel, Score, load_index_model, verdict
 from clientlens.io.plain import normalize_name, parse_text
 from clientlens.io.read import read_file
@@ -28,7 +30,7 @@ from clientlens.lexicon.entries import default_lexicon_files
 from clientlens.lexicon.matcher import Lexicon, known_lemmas, load_lexicon
 from clientlens.options import AnalysisOptions
 from clientlens.records import Evidence, Sentence, SpeakerSummary
-from clientlens.redact import redact_report
+from clientlens.redact import redact_error, redact_report
 from clientlens.report import Report
 from clientlens.text.nlp import DEFAULT_MODEL, UNUSED_COMPONENTS, LanguageTally, fold, lemmas, load_nlp
 from clientlens.text.units import Paragraph, parse_transcript, parsed_paragraph, whole_text_unit
@@ -38,7 +40,11 @@ from clientlens.text.units import Paragraph, parse_transcript, parsed_paragraph,
 MIN_CLASSIFIED_WORDS = 4
 
 
-#: Sentences classified at once: bounds the feature matrices of very long transcripts.
+#: Seconds an analysis runs before its progress bar (`progress=True`) appears.
+PROGRESS_DELAY = 1.0
+
+
+#: Sentences classified at once: bounds the classifier inputs and feature matrices kept in memory.
 CLASSIFY_BATCH = 2000
 
 
@@ -108,30 +114,60 @@ class Analyzer:
 
     # ------------------------------------------------------------------ public verbs
 
-    def analyze(self, text: str, speaker: str | Sequence[str] | None = None, *, redact: bool = False) -> Report:
-        """Analyse a text (plain or speaker-labelled); `redact` pseudonymises names (see redact.py)."""
+    def analyze(
+        self, text: str, speaker: str | Sequence[str] | None = None, *, redact: bool = False,
+        max_bytes: int | None = None,
+    ) -> Report:
+        """Analyse a text (plain or speaker-labelled); `redact` pseudonymises names (see redact.py);
+        `max_bytes` raises the size limit (in characters here; see `analyze_file`)."""
         if not isinstance(text, str):
             raise InputError(f"analyze() takes a str, got {type(text).__name__}; use analyze_file for paths")
-        return self.analyze_transcript(parse_text(text), speaker, redact=redact)
+        return self.analyze_transcript(parse_text(text, max_bytes=max_bytes), speaker, redact=redact)
 
     def analyze_file(
         self, path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None,
-        *, redact: bool = False,
+        *, redact: bool = False, encoding: str | None = None, decode_errors: str = "replace",
+        max_bytes: int | None = None, progress: bool = False,
     ) -> Report:
         """Analyse a transcript file (.txt, .md, .vtt, .srt, .docx, .json; `input_format` overrides
-        the extension)."""
-        return self.analyze_transcript(read_file(path, input_format), speaker, redact=redact)
+        the extension).
+
+        Args:
+            encoding: force the file's encoding (default: detected, see clientlens.io.decode).
+            decode_errors: "replace" invalid bytes by U+FFFD and say where in the warnings, or
+                "strict": refuse the file with an InputError naming the line.
+            max_bytes: the size limit (default 20,000,000 bytes, or CLIENTLENS_MAX_BYTES).
+            progress: a progress bar on stderr for a long analysis (see `analyze_transcript`).
+        """
+        try:
+            transcript = read_file(path, input_format, encoding=encoding, decode_errors=decode_errors,
+                                   max_bytes=max_bytes)
+        except ClientlensError as exc:
+            if redact:
+                raise redact_error(exc, path) from None
+            raise
+        return self.analyze_transcript(transcript, speaker, redact=redact, progress=progress)
 
     def analyze_transcript(
-        self, transcript: Transcript, speaker: str | Sequence[str] | None = None, *, redact: bool = False
+        self, transcript: Transcript, speaker: str | Sequence[str] | None = None, *, redact: bool = False,
+        progress: bool = False,
     ) -> Report:
         """Analyse an already read Transcript.
 
-        Docs are parsed and mined one paragraph at a time and then dropped, so memory grows
-        with the number of sentences, not with spaCy's per-token data.
+        Docs are parsed and mined one paragraph at a time and then dropped, and sentences are
+        classified CLASSIFY_BATCH at a time, so memory grows with the number of sentences, not
+        with spaCy's per-token data or the classifier's inputs. `progress` shows a progress bar
+        on stderr (tqdm, in characters) once the analysis has taken more than a second.
         """
-        scored = resolve_speakers(transcript, speaker)
-        collected = self._collect(transcript, parse_transcript(self.nlp, transcript, self._needs_parse), scored)
+        try:
+            scored = resolve_speakers(transcript, speaker)
+            paragraphs = parse_transcript(self.nlp, transcript, self._needs_parse)
+            with _progress_bar(len(transcript.text), progress) as advance:
+                collected = self._collect(transcript, paragraphs, scored, advance)
+        except ClientlensError as exc:
+            if redact:
+                raise redact_error(exc, transcript.source, transcript.speakers) from None
+            raise
         report = self._report(transcript, collected, scored, speaker)
         return redact_report(report, transcript) if redact else report
 
@@ -184,9 +220,11 @@ class Analyzer:
     # ------------------------------------------------------------------ stages
 
     def _collect(
-        self, transcript: Transcript, paragraphs: Iterable[Paragraph], scored: set[str | None]
+        self, transcript: Transcript, paragraphs: Iterable[Paragraph], scored: set[str | None],
+        progress: Callable[[Paragraph], None] | None = None,
     ) -> _Collected:
-        """Sentences, classifier inputs and lexicon evidence, one paragraph at a time."""
+        """Classified sentences and lexicon evidence, one paragraph at a time (`progress` is
+        called after each)."""
         out = _Collected()
         tally = LanguageTally()
         recent = RecentWords(transcript, self.finder.echo_lookback, self.lemmas)
@@ -205,28 +243,33 @@ class Analyzer:
                                                  " ".join(before)))
                 before.append(unit.sentence.text)
                 out.evidence.extend(hits)
+                if len(out.inputs) >= CLASSIFY_BATCH:
+                    self._classify(out)
             recent.add(paragraph)
+            if progress is not None:
+                progress(paragraph)
+        self._classify(out)
         tally.check()
         return out
 
-    def _classify(self, collected: _Collected) -> list[Sentence]:
-        sentences = collected.sentences
-        if self.classifier is None or not sentences:
-            return sentences
-        predictions = [
-            p for i in range(0, len(sentences), CLASSIFY_BATCH)
-            for p in self.classifier.predict(collected.inputs[i : i + CLASSIFY_BATCH])
-        ]
-        return [
-            replace(s, labels=tuple(labels) if words >= MIN_CLASSIFIED_WORDS else (), scores=scores)
-            for s, words, (labels, scores) in zip(sentences, collected.words, predictions, strict=True)
-        ]
+    def _classify(self, collected: _Collected) -> None:
+        """Classify the sentences whose inputs are pending, then drop the inputs: memory holds
+        at most CLASSIFY_BATCH of them, however long the transcript."""
+        inputs, collected.inputs = collected.inputs, []
+        if self.classifier is None or not inputs:
+            return
+        first = len(collected.sentences) - len(inputs)
+        predictions = self.classifier.predict(inputs)
+        for i, (labels, scores) in enumerate(predictions, start=first):
+            words = collected.words[i]
+            collected.sentences[i] = replace(collected.sentences[i], scores=scores,
+                                             labels=tuple(labels) if words >= MIN_CLASSIFIED_WORDS else ())
 
     def _report(
         self, transcript: Transcript, collected: _Collected, scored: set[str | None],
         speaker: str | Sequence[str] | None,
     ) -> Report:
-        sentences = self._classify(collected)
+        sentences = collected.sentences
         # Lexicon-only analysis counts the lexicon in full: nothing else reads its hits.
         lexicon_weight = self.index_model.lexicon_weight if self.classifier is not None else 1.0
         assembled = assemble(sentences, collected.evidence, scored, self.index_model.label_weights, lexicon_weight,
@@ -245,7 +288,7 @@ class Analyzer:
             sentences=assembled.sentences,
             speakers=tuple(self._speakers(transcript, sentences, collected.words, assembled.by_speaker, scored)),
             warnings=tuple(self._warnings(words, transcript, speaker)),
-            provenance=self._provenance(speaker),
+            provenance=self._provenance(speaker, transcript),
             words=words,
             source=transcript.source,
             text=transcript.text,
@@ -291,11 +334,13 @@ class Analyzer:
         return out
 
     def provenance(self) -> dict[str, Any]:
-        """Versions, resource hashes and settings of this Analyzer: what every report's provenance holds."""
-        return self._provenance(None)
+        """Versions, resource hashes and settings of this Analyzer: what every report's provenance
+        holds, but the input's (`input`: null)."""
+        return self._provenance(None, None)
 
-    def _provenance(self, speaker: str | Sequence[str] | None) -> dict[str, Any]:
+    def _provenance(self, speaker: str | Sequence[str] | None, transcript: Transcript | None) -> dict[str, Any]:
         return {
+            "input": transcript.decoding.to_dict() if transcript is not None and transcript.decoding else None,
             "clientlens": __version__,
             "spacy": spacy.__version__,
             "spacy_model": f"{self.spacy_model} {self.nlp.meta.get('version', '?')}",
@@ -311,6 +356,26 @@ class Analyzer:
                 "classifier": self.classifier is not None,
             },
         }
+
+
+@contextmanager
+def _progress_bar(total: int, show: bool) -> Iterator[Callable[[Paragraph], None] | None]:
+    """A callback that advances a tqdm bar on stderr to the end of each paragraph analysed, or
+    None when `show` is False (tqdm is not even imported then)."""
+    if not show:
+        yield None
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, unit="char", unit_scale=True, file=sys.stderr, delay=PROGRESS_DELAY, desc="clientlens",
+              leave=True) as bar:
+
+        def advance(paragraph: Paragraph) -> None:
+            end = paragraph.units[-1].sentence.end if paragraph.units else paragraph.offset
+            if end > bar.n:
+                bar.update(end - bar.n)
+
+        yield advance
 
 
 def _as_list(speaker: str | Sequence[str] | None) -> list[str] | None:
@@ -370,8 +435,11 @@ def analyze(text: str, speaker: str | Sequence[str] | None = None, *, redact: bo
 
 def analyze_file(
     path: str | Path, speaker: str | Sequence[str] | None = None, input_format: str | None = None,
-    *, redact: bool = False,
+    *, redact: bool = False, encoding: str | None = None, decode_errors: str = "replace",
+    max_bytes: int | None = None,
 ) -> Report:
-    """Analyse a transcript file: .txt/.md (UTF-8, UTF-16 or Windows-1252), .vtt, .srt, .docx or
-    .json speech-to-text segments; `input_format` overrides the extension; `redact` as in analyze."""
-    return default_analyzer().analyze_file(path, speaker, input_format, redact=redact)
+    """Analyse a transcript file: .txt/.md (UTF-8, UTF-16 or a detected encoding), .vtt, .srt, .docx
+    or .json speech-to-text segments; `input_format` overrides the extension; `redact` as in
+    analyze; `encoding`, `decode_errors` and `max_bytes` as in `Analyzer.analyze_file`."""
+    return default_analyzer().analyze_file(path, speaker, input_format, redact=redact, encoding=encoding,
+                                           decode_errors=decode_errors, max_bytes=max_bytes)

@@ -8,20 +8,29 @@ people [PERSONNE_n], the same person always getting the same pseudonym within a 
 (« Dumas » is « Jean-Pierre Dumas »). Offsets are remapped, so every sentence and piece of
 evidence still satisfies `report.text[start:end] == text`.
 
+The source file's name (often a person's: « Entretien_Bruno_Caradec.txt ») never appears: it
+becomes « document-<12 hex digits of the sha256 of its absolute path><extension> »
+(`redacted_source`), in the report, the HTML title and batch lines; error messages raised with
+redaction on name that stand-in and pseudonyms instead of the path and speakers (`redact_error`).
+
 What it cannot promise: names the statistical NER misses and no honorific or speaker label
 points to (a lower-case nickname, a first name spelled like a common noun) stay visible.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 
 from spacy.tokens import Doc
 
+from clientlens.errors import ClientlensError, InputError, SpeakerNotFoundError
 from clientlens.io.plain import normalize_name
 from clientlens.io.transcript import Transcript
 from clientlens.lang import language
@@ -75,7 +84,8 @@ def redact_report(report: Report, transcript: Transcript, model: str = DEFAULT_M
     tags = _Pseudonyms(speakers, cues)
     spans = [(n.start, n.end, tags.of(n)) for n in names]
     new_text, remap = _rewrite(report.text, spans)
-    scrub = _scrubber({report.text[s:e]: tag for s, e, tag in spans} | tags.speaker_labels())
+    scrub = _scrubber({report.text[s:e]: tag for s, e, tag in spans} | tags.speaker_labels()
+                      | _source_forms(report.source))
 
     def moved(item):  # a Sentence or an Evidence: new offsets, text and speaker
         start, end = remap.start(item.start), remap.end(item.end)
@@ -91,9 +101,63 @@ def redact_report(report: Report, transcript: Transcript, model: str = DEFAULT_M
         evidence=tuple(replace(moved(e), reason=e.reason and scrub(e.reason)) for e in report.evidence),
         speakers=tuple(replace(s, name=tags.speaker(s.name)) for s in report.speakers),
         warnings=tuple(scrub(w) for w in report.warnings),
-        source=report.source and scrub(report.source),
+        source=report.source and redacted_source(report.source),
         provenance={**report.provenance, "settings": settings, "redacted": True},
     )
+
+
+# --------------------------------------------------------------------------- sources and errors
+
+#: Extensions a redacted source name keeps (any other is dropped: it could be a name too).
+_KEPT_EXTENSIONS = (".txt", ".md", ".vtt", ".srt", ".docx", ".json")
+
+
+def redacted_source(source: str | Path) -> str:
+    """The neutral stand-in of a source file name: « document-<hash><extension> », the hash being
+    the first 12 hex digits of the sha256 of the absolute path (distinct per file, stable across runs)."""
+    digest = hashlib.sha256(os.path.abspath(source).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    suffix = Path(source).suffix.lower()
+    return f"document-{digest}{suffix if suffix in _KEPT_EXTENSIONS else ''}"
+
+
+def _source_forms(source: str | Path | None) -> dict[str, str]:
+    """The ways a source path can be written (as given, absolute, file name, stem) -> its stand-in."""
+    if not source:
+        return {}
+    path, neutral = Path(source), redacted_source(source)
+    forms = {str(source): neutral, os.path.abspath(source): neutral, path.name: neutral}
+    if len(path.stem) > 2:
+        forms[path.stem] = Path(neutral).stem
+    return forms
+
+
+def redact_message(message: str, source: str | Path | None, speakers: Sequence[str] = ()) -> str:
+    """A message with the source path (in any form) and speaker labels replaced by their stand-ins."""
+    surfaces = _source_forms(source)
+    for k, label in enumerate(speakers):
+        tag = f"[{SPEAKER_TAG}_{k + 1}]"
+        surfaces[label] = tag
+        for part in re.findall(r"[^\W\d_][\w'-]+", label):
+            if part[0].isupper():
+                surfaces.setdefault(part, tag)
+    ordered = sorted((s for s in surfaces if s.strip()), key=len, reverse=True)
+    if not ordered:
+        return message
+    pattern = re.compile("|".join(rf"(?<![^\W_]){re.escape(s)}(?![^\W_])" for s in ordered))
+    return pattern.sub(lambda m: surfaces[m.group()], message)
+
+
+def redact_error(exc: ClientlensError, source: str | Path | None, speakers: Sequence[str] = ()) -> ClientlensError:
+    """The same error, its message naming neither the source file nor a speaker (raised with
+    `redact=True`, so that error messages, batch lines and logs stay as anonymous as reports)."""
+    if isinstance(exc, SpeakerNotFoundError):
+        return SpeakerNotFoundError(["(redacted)"] * len(exc.wanted),
+                                    [f"[{SPEAKER_TAG}_{k + 1}]" for k in range(len(exc.available))])
+    message = redact_message(str(exc), source, speakers)
+    try:
+        return type(exc)(message)
+    except TypeError:  # an error class with another constructor
+        return InputError(message)
 
 
 # --------------------------------------------------------------------------- finding names

@@ -39,7 +39,16 @@ from typing import Any
 import numpy as np
 
 from clientlens.classifier.features import SELECTORS, CharNgrams, SentenceInput, _word_ngrams
-from clientlens.classifier.files import MANIFEST_FILE, MODEL_FILE, check_sha256, load_model_file, read_manifest
+from clientlens.classifier.files import (
+    EXPORT_LIBRARIES,
+    MANIFEST_FILE,
+    MODEL_FILE,
+    check_manifest,
+    check_sha256,
+    load_model_file,
+    manifest_identity,
+    read_manifest,
+)
 from clientlens.errors import ModelError
 from clientlens.resources import model_dir
 
@@ -239,12 +248,14 @@ class LinearClassifier:
         sha256: the sha256 of the joblib file the export was made from (the model's identity,
             in every report's provenance).
         labels, thresholds: the label names and their decision thresholds.
+        notes: differences of minor library versions with the model's manifest (ModelVersionWarning).
     """
 
-    def __init__(self, meta: dict[str, Any], arrays: Any, sha256: str) -> None:
+    def __init__(self, meta: dict[str, Any], arrays: Any, sha256: str, notes: Sequence[str] = ()) -> None:
         if meta.get("format") != EXPORT_FORMAT:
             raise ModelError(f"linear export format {meta.get('format')!r}; this clientlens reads {EXPORT_FORMAT}")
         self.sha256 = sha256
+        self.notes = tuple(notes)  # minor library version differences (also issued as warnings)
         self.labels = tuple(meta["labels"])
         self.blocks = [_Block(b, arrays[f"idf_{b['name']}"] if b.get("use_idf") else None) for b in meta["blocks"]]
         self.weights, self.intercepts = arrays["weights"], arrays["intercepts"]
@@ -293,19 +304,27 @@ def _expit_of_minus(z: np.ndarray) -> np.ndarray:
 
 def load_linear(directory: Path | None = None) -> LinearClassifier:
     """The linear export in `directory` (the bundled model's by default), its files checked
-    against the manifest beside them.
+    against the manifest beside them before they are read: data only (JSON, and arrays read
+    with ``allow_pickle=False``), nothing in them can run code.
 
     Raises:
-        ModelError: missing manifest or file, sha256 mismatch, or an export of another format.
+        ModelError: missing, foreign or incompatible manifest (`check_manifest`), missing file,
+            sha256 mismatch, or an export of another format or with unreadable arrays.
     """
     directory = directory or model_dir()
     manifest = read_manifest(directory / MANIFEST_FILE, required=True) or {}
+    notes = check_manifest(directory / MANIFEST_FILE, manifest, EXPORT_LIBRARIES)
     data = {name: _checked_bytes(directory / name, manifest) for name in LINEAR_FILES}
     sha256 = manifest.get("files", {}).get(MODEL_FILE)
     if not sha256:
         raise ModelError(f"{directory / MANIFEST_FILE}: the manifest names no {MODEL_FILE}")
-    arrays = np.load(io.BytesIO(data[LINEAR_ARRAYS]), allow_pickle=False)
-    return LinearClassifier(json.loads(data[LINEAR_JSON]), arrays, sha256)
+    try:
+        meta = json.loads(data[LINEAR_JSON])
+        with np.load(io.BytesIO(data[LINEAR_ARRAYS]), allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        return LinearClassifier(meta, arrays, sha256, notes)
+    except (ValueError, KeyError, TypeError, OSError, zipfile.BadZipFile) as exc:  # object arrays, damage
+        raise ModelError(f"{directory}: unreadable linear export ({type(exc).__name__}: {exc})"[:300]) from None
 
 
 def _checked_bytes(path: Path, manifest: dict[str, Any]) -> bytes:
@@ -329,14 +348,18 @@ def default_classifier() -> LinearClassifier:
 
 def export_directory(directory: Path | None = None) -> dict[str, str]:
     """Regenerate the linear export of a model directory from its joblib file (checked against
-    the manifest, then unpickled) and record the export's sha256 in the manifest; {file: sha256}."""
+    the manifest, then unpickled) and record in the manifest the export's sha256, the model's
+    kind and the library versions (scikit-learn: the one the model was fitted with; the others:
+    the installed ones, which the export was made with); {file: sha256}."""
     bundled = directory is None
     directory = directory or model_dir()
-    model, _ = load_model_file(None if bundled else directory / MODEL_FILE, trusted=True)
+    model, _ = load_model_file(None if bundled else directory / MODEL_FILE, trusted=True, check_versions=False)
     written = export_linear(model, directory)
     path = directory / MANIFEST_FILE
     manifest = read_manifest(path, required=True) or {}
     manifest["files"] = {**manifest.get("files", {}), **written}
+    fitted_with = getattr(model, "_sklearn_version", None) or manifest.get("scikit_learn") or "unknown"
+    manifest.update(manifest_identity(fitted_with))
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
     return written
 

@@ -39,7 +39,7 @@ from clientlens.classifier.features import (
     _texts,
     _word_ngrams,
 )
-from clientlens.classifier.files import MANIFEST_FILE, MODEL_FILE, load_model_file, sha256_file
+from clientlens.classifier.files import MANIFEST_FILE, MODEL_FILE, load_model_file, manifest_identity, sha256_file
 from clientlens.classifier.linear import export_linear
 from clientlens.errors import ModelError
 from clientlens.resources import model_dir
@@ -268,6 +268,7 @@ def save_model(model: SentenceModel, directory: Path, info: dict[str, Any]) -> P
     manifest = {
         "files": {MODEL_FILE: sha256_file(path), **export_linear(model, directory)},
         "scikit_learn": sklearn.__version__,
+        **manifest_identity(sklearn.__version__),
         "labels": list(model.labels_),
         "thresholds": dict(zip(model.labels_, map(float, model.thresholds_), strict=True)),
         "params": model.get_params(),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from clientlens.errors import InputError
 from clientlens.io.cues import Cue, build_transcript
-from clientlens.io.decode import EXPECTED, MAX_INPUT_BYTES, found_in
+from clientlens.io.decode import EXPECTED, found_in, max_input_bytes
 from clientlens.io.plain import clock_seconds, is_speaker_label, normalize_name, parse_text
 from clientlens.io.transcript import Transcript
 
@@ -88,8 +88,9 @@ def extract_text(data: bytes) -> str:
     text = "\n".join(lines)
     if not text.strip():
         raise InputError("the Word document has no text")
-    if len(text) > MAX_INPUT_BYTES:
-        raise InputError(f"the Word document has {len(text):,} characters; the limit is {MAX_INPUT_BYTES:,}")
+    limit = max_input_bytes()
+    if len(text) > limit:
+        raise InputError(f"the Word document has {len(text):,} characters; the limit is {limit:,}")
     return text
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from clientlens.errors import InputError
-from clientlens.io.decode import MAX_INPUT_BYTES
+from clientlens.io.decode import max_input_bytes
 from clientlens.io.transcript import Transcript, Turn
 from clientlens.lang import language
 
@@ -35,10 +35,17 @@ _LABEL_LINE = re.compile(
 _NOT_ONLY_DIGITS = re.compile(r"\D")
 
 
-def parse_text(text: str, source: str | None = None) -> Transcript:
-    """Split text into speaker turns; text without speaker labels is one anonymous turn."""
-    if len(text) > MAX_INPUT_BYTES:
-        raise InputError(f"the text has {len(text):,} characters; the limit is {MAX_INPUT_BYTES:,}")
+def parse_text(text: str, source: str | None = None, *, max_bytes: int | None = None) -> Transcript:
+    """Split text into speaker turns; text without speaker labels is one anonymous turn.
+
+    Raises:
+        InputError: an empty text, labels without speech, or more characters than the size
+            limit (`max_bytes`; see clientlens.io.decode.max_input_bytes).
+    """
+    limit = max_input_bytes(max_bytes)
+    if len(text) > limit:
+        raise InputError(f"the text has {len(text):,} characters; the limit is {limit:,} (raise it with "
+                         "--max-bytes, max_bytes= or CLIENTLENS_MAX_BYTES)")
     if not text.strip():
         raise InputError("the input is empty")
     labels = [m for m in _LABEL_LINE.finditer(text) if _is_line_start(text, m.start())]
@@ -145,3 +152,8 @@ def read(data: bytes, source: str | None = None) -> Transcript:
     from clientlens.io.decode import decode_as
 
     return parse_text(decode_as(data, "txt"), source=source)
+
+
+def parse(text: str, source: str | None = None) -> Transcript:
+    """Read decoded plain text (the registry's text entry point, as the other readers')."""
+    return parse_text(text, source)

@@ -8,7 +8,8 @@ from importlib import import_module
 from pathlib import Path
 
 from clientlens.errors import InputError, excerpt
-from clientlens.io.decode import MAX_INPUT_BYTES, repair_mojibake
+from clientlens.io.decode import decode_checked, max_input_bytes, repair_mojibake
+from clientlens.io.plain import parse_text
 from clientlens.io.transcript import Transcript
 
 #: Input formats `read_file` accepts ("md" is read as "txt").
@@ -30,8 +31,22 @@ READERS: dict[str, str] = {
 }
 
 
-def read_file(path: str | Path, input_format: str | None = None) -> Transcript:
+#: Formats whose bytes are decoded as text first (their module's `parse(text, source)` reads
+#: the text); the others' module reads the bytes (`read(data, source)`).
+TEXT_FORMATS = frozenset({"txt", "vtt", "srt", "json"})
+
+
+def read_file(
+    path: str | Path, input_format: str | None = None, *, encoding: str | None = None,
+    decode_errors: str = "replace", max_bytes: int | None = None,
+) -> Transcript:
     """Read a transcript file; its format comes from the extension unless `input_format` is given.
+
+    Args:
+        encoding: force this encoding instead of choosing one (clientlens.io.decode).
+        decode_errors: "replace" invalid bytes by U+FFFD and report them, or "strict": refuse.
+        max_bytes: the size limit (default: the environment variable CLIENTLENS_MAX_BYTES, else
+            20,000,000 bytes).
 
     Raises:
         InputError: missing, unreadable, directory, empty, too large or binary file, unknown
@@ -39,9 +54,11 @@ def read_file(path: str | Path, input_format: str | None = None) -> Transcript:
     """
     path = Path(path)
     fmt = input_format_of(path, input_format)
-    data = _read_bytes(path)
+    limit = max_input_bytes(max_bytes)
+    data = _read_bytes(path, limit)
     try:
-        return read_bytes(data, fmt, source=str(path))
+        return read_bytes(data, fmt, source=str(path), encoding=encoding, decode_errors=decode_errors,
+                          max_bytes=limit)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
 
@@ -56,34 +73,51 @@ def input_format_of(path: Path, input_format: str | None = None) -> str:
     return "txt" if fmt == "md" else fmt
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int) -> bytes:
     if not path.exists():
         raise InputError(f"no such file: {path}")
     if path.is_dir():
         raise InputError(f"{path} is a directory, not a transcript file")
     try:
         size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(f"{path} is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,}")
+        if size > limit:
+            raise InputError(f"{path} is {size:,} bytes; the limit is {limit:,} (raise it with --max-bytes, "
+                             "max_bytes= or CLIENTLENS_MAX_BYTES)")
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def read_bytes(data: bytes, input_format: str = "txt", source: str | None = None) -> Transcript:
-    """Read transcript bytes in one of INPUT_FORMATS (READERS names the reader of each)."""
-    transcript = _read_format(data, input_format, source)
+def read_bytes(
+    data: bytes, input_format: str = "txt", source: str | None = None, *, encoding: str | None = None,
+    decode_errors: str = "replace", max_bytes: int | None = None,
+) -> Transcript:
+    """Read transcript bytes in one of INPUT_FORMATS (READERS names the reader of each).
+
+    Text formats are decoded here (`encoding`, `decode_errors`: see `read_file`) and the
+    Transcript records how (`Transcript.decoding`); replaced bytes are noted for the report.
+    """
+    limit = max_input_bytes(max_bytes)
+    if len(data) > limit:
+        raise InputError(f"the input is {len(data):,} bytes; the limit is {limit:,} (raise it with --max-bytes, "
+                         "max_bytes= or CLIENTLENS_MAX_BYTES)")
+    fmt = "txt" if input_format == "md" else input_format
+    if fmt not in READERS:
+        raise InputError(f"unknown input format {excerpt(input_format)}; choose from {', '.join(INPUT_FORMATS)}")
+    module = import_module(READERS[fmt])
+    if fmt in TEXT_FORMATS:
+        text, decoding = decode_checked(data, fmt, encoding, decode_errors)
+        parsed = parse_text(text, source, max_bytes=limit) if fmt == "txt" else module.parse(text, source)
+        transcript = replace(parsed, decoding=decoding)
+        note = decoding.note()
+        if note:
+            transcript = replace(transcript, notes=(note, *transcript.notes))
+    else:
+        reader: Callable[[bytes, str | None], Transcript] = module.read
+        transcript = reader(data, source)
     if b"\xc3\x83" in data or b"\xc3\x82" in data or b"\xc3\xa2\xe2\x82\xac" in data:
         repaired = repair_mojibake(data.decode("utf-8", errors="ignore"))[1]
         if repaired:
             note = f"repaired {repaired} mis-encoded character sequence(s) (« Ã© » for « é »)"
             transcript = replace(transcript, notes=(*transcript.notes, note))
     return transcript
-
-
-def _read_format(data: bytes, input_format: str, source: str | None) -> Transcript:
-    fmt = "txt" if input_format == "md" else input_format
-    if fmt not in READERS:
-        raise InputError(f"unknown input format {excerpt(input_format)}; choose from {', '.join(INPUT_FORMATS)}")
-    reader: Callable[[bytes, str | None], Transcript] = import_module(READERS[fmt]).read
-    return reader(data, source)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clientlens.io.decode import Decoding
 
 #: One original cue of a timed transcript: (offset_start, offset_end, t_start, t_end).
 CueSpan = tuple[int, int, float | None, float | None]
@@ -35,6 +39,7 @@ class Transcript:
     format: str = "txt"
     cues: tuple[CueSpan, ...] = ()
     notes: tuple[str, ...] = ()  # what reading changed or noticed (e.g. mojibake repaired)
+    decoding: Decoding | None = None  # how the input bytes were decoded (None: text given, or .docx)
 
     def time_span(self, start: int, end: int) -> tuple[float | None, float | None]:
         """Start time of the cue containing `start`, end time of the cue containing `end - 1`.

@@ -34,6 +34,8 @@ class LanguagePack:
         money: regular expression of an amount of money (a classifier feature).
         no_context: the token that stands for "no previous sentence" in the classifier's input.
         html_lang: the `lang` attribute of the HTML views.
+        legacy_encodings: the 8-bit encodings texts of this language come in, most likely
+            first: the encoding detector of clientlens.io.decode tries them before all others.
     """
 
     code: str
@@ -46,6 +48,7 @@ class LanguagePack:
     money: str
     no_context: str
     html_lang: str
+    legacy_encodings: tuple[str, ...] = ("cp1252", "latin_1")
 
     def rules(self, name: str) -> dict[str, Any]:
         """The rule file `rules/<name>.json` of this language (read once per process).

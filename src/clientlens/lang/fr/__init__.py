@@ -17,4 +17,6 @@ PACK = LanguagePack(
     money=r"\d\s*(€|k€|euros?|m€|M€)|\$",
     no_context="contexte_vide",
     html_lang="fr",
+    # Windows, ISO 8859-15 (with € and œ), ISO 8859-1
+    legacy_encodings=("cp1252", "iso8859_15", "latin_1"),
 )
