@@ -112,7 +112,7 @@ def test_no_import_cycles() -> None:
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("clientlens._version", "clientlens.errors", "clientlens.resources", "clientlens.taxonomy",
      "clientlens.records", "clientlens.lang"),
-    ("clientlens.io",),
+    ("clientlens.io", "clientlens.roles"),
     ("clientlens.text",),
     ("clientlens.lexicon",),
     ("clientlens.context",),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from clientlens.errors import LexiconError
+from clientlens.resources import lang_file
 
 DEFAULT_LANGUAGE = "fr"
 
@@ -54,6 +55,15 @@ class LanguagePack:
             LexiconError: the file is missing or is not valid JSON.
         """
         return _read_rules(self.data_dir / "rules" / f"{name}.json")
+
+    def data(self, name: str) -> dict[str, Any]:
+        """The data file `<name>.json` kept with the pack's code (src/clientlens/lang/<code>/),
+        such as the speaker roles (read once per process).
+
+        Raises:
+            LexiconError: the file is missing or is not valid JSON.
+        """
+        return _read_rules(lang_file(self.code, f"{name}.json"))
 
     def lexicon_files(self) -> list[Path]:
         """The bundled lexicon files, one per family."""

@@ -250,6 +250,7 @@ class _SpeakerRow:
     interval: tuple[float, float] | None
     verdict: str
     colour: str
+    role: str | None = None
 
 
 def _speaker_rows(report: Report) -> list[_SpeakerRow]:
@@ -264,6 +265,7 @@ def _speaker_rows(report: Report) -> list[_SpeakerRow]:
             interval=s.interval if scored else None,
             verdict=_pretty(s.verdict or ""),
             colour=VERDICT_COLOURS.get(s.verdict or "", "#444"),
+            role=s.role,
         ))
     return rows
 

@@ -39,6 +39,7 @@ def summary(report: Report, quotes: int = 5) -> str:
         lines += ["", "Speakers:"]
         for s in report.speakers:
             idx = f"{s.index:.0f} ({s.verdict})" if s.index is not None else "not scored"
+            idx += f" ({s.role.replace('_', ' ')})" if s.role and not s.scored and s.index is None else ""
             lines.append(f"  {s.name:<28} {s.words:>6} words  {s.share:5.0%}  index {idx}")
     if report.warnings:
         lines += ["", "Warnings:", *(f"  - {w}" for w in report.warnings)]
