@@ -121,7 +121,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("clientlens.index",),
     ("clientlens.assemble", "clientlens.report"),
     ("clientlens.pipeline", "clientlens.redact"),
-    ("clientlens.views", "clientlens.batch", "clientlens.spacy", "clientlens.classifier.training",
+    ("clientlens.views", "clientlens.team", "clientlens.batch", "clientlens.spacy", "clientlens.classifier.training",
      "clientlens.validation"),
     ("clientlens.cli", "clientlens.__main__", "clientlens"),
 )

@@ -118,6 +118,23 @@ class Analyzer:
         report = self._report(transcript, collected, scored, speaker)
         return redact_report(report, transcript) if redact else report
 
+    def analyze_speakers(
+        self, transcript: Transcript, groups: Sequence[Sequence[str]], *, redact: bool = False
+    ) -> list[Report]:
+        """One Report per group of speaker labels, each the same as `analyze_transcript(transcript,
+        group)`, with the transcript parsed and classified once (a team: one report per member).
+
+        Raises:
+            SpeakerNotFoundError: a group names nobody.
+        """
+        chosen = [resolve_speakers(transcript, list(g)) for g in groups]
+        everyone = set().union(*chosen) if chosen else set()
+        collected = self._collect(transcript, parse_transcript(self.nlp, transcript, self._needs_parse), everyone)
+        sentences = self._classify(collected)
+        reports = [self._report(transcript, collected, scored, list(g), sentences)
+                   for scored, g in zip(chosen, groups, strict=True)]
+        return [redact_report(r, transcript) for r in reports] if redact else reports
+
     def analyze_doc(self, doc: Doc, speaker: str | None = None) -> Report:
         """Analyse a Doc parsed by the caller's French pipeline, as one plain text.
 
@@ -207,9 +224,9 @@ class Analyzer:
 
     def _report(
         self, transcript: Transcript, collected: _Collected, scored: set[str | None],
-        speaker: str | Sequence[str] | None,
+        speaker: str | Sequence[str] | None, classified: list[Sentence] | None = None,
     ) -> Report:
-        sentences = self._classify(collected)
+        sentences = self._classify(collected) if classified is None else classified
         assembled = assemble(sentences, collected.evidence, scored, self.index_model.label_weights)
         words = sum(w for s, w in zip(sentences, collected.words, strict=True) if s.speaker in scored)
         mine = assembled.evidence

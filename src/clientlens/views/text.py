@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,11 +47,66 @@ def summary(report: Report, quotes: int = 5) -> str:
     return "\n".join(lines)
 
 
-def quote(report: Report, e: Evidence, width: int = 160) -> str:
-    """The words behind a piece of evidence: its sentence for a lexicon hit, on one line, cut at `width`."""
+def sentence_of(report: Report, e: Evidence) -> str:
+    """The words behind a piece of evidence, on one line: its sentence for a lexicon hit."""
     text = e.text if e.source == "classifier" or not report.sentences else report.sentences[e.sentence].text
+    return " ".join(text.split())
+
+
+def quote(report: Report, e: Evidence, width: int = 160) -> str:
+    """The words behind a piece of evidence (`sentence_of`), cut at a word boundary within `width`."""
+    return cut(sentence_of(report, e), width)
+
+
+def cut(text: str, width: int = 160) -> str:
+    """`text` on one line, at most `width` characters, cut after a whole word with an ellipsis.
+
+    Example:
+        >>> cut("Nos clients sont des partenaires", 20)
+        'Nos clients sont…'
+    """
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    if text[width - 1] != " " and " " in head:  # never half a word
+        head = head[: head.rfind(" ")]
+    return head.rstrip(" ,;:.-–") + "…"
+
+
+def band(index: float, go: float, walk_away: float) -> str:
+    """The verdict band of an index value (go, probe or walk_away)."""
+    return "go" if index >= go else "walk_away" if index < walk_away else "probe"
+
+
+def shown_index(index: float, verdict: str, go: float, walk_away: float) -> str:
+    """The index as printed: a whole number, unless rounding would carry it across a verdict
+    threshold (39.7 would read « 40 » beside walk away): then one decimal, rounded down (« 39.7 »).
+
+    Example:
+        >>> shown_index(39.7, "walk_away", 65, 40), shown_index(40.2, "probe", 65, 40)
+        ('39.7', '40')
+    """
+    whole = f"{index:.0f}"
+    if verdict not in ("go", "probe", "walk_away") or band(float(whole), go, walk_away) == verdict:
+        return whole
+    return f"{math.floor(index * 10) / 10:.1f}"
+
+
+def thresholds(report: Report) -> tuple[float, float]:
+    """(go, walk_away) as used for this report: its provenance, else the bundled index model."""
+    found = report.provenance.get("settings", {}).get("thresholds") or {}
+    if "go" in found and "walk_away" in found:
+        return float(found["go"]), float(found["walk_away"])
+    from clientlens.index import load_index_model
+
+    model = load_index_model()
+    return model.go, model.walk_away
+
+
+def report_index(report: Report) -> str:
+    """The report's index as printed beside its verdict (`shown_index`)."""
+    return shown_index(report.index, report.verdict, *thresholds(report))
 
 
 def _why(e: Evidence) -> str:
