@@ -71,9 +71,9 @@ def test_the_interviewer_is_not_scored_without_speaker(analyzer):
         False, "interviewer", None, None)
     assert any("not scored: Intervieweuse (interviewer)" in w for w in report.warnings)
     assert not any("all speakers" in w for w in report.warnings)
-    text = report.summary()
+    text = report.summary(language="en")
     assert text.index(report.verdict.upper().replace("_", " ")) < text.index("Intervieweuse")
-    assert "not scored (interviewer)" in text
+    assert "not scored (interviewer)" in text and "non noté (intervieweur)" in report.summary()
 
 
 def test_a_named_interviewer_is_scored(analyzer):
@@ -216,7 +216,8 @@ def test_a_few_words_get_insufficient_speech_with_an_index_and_a_wide_interval(a
     assert 0 <= report.interval[0] <= report.index <= report.interval[1] <= 100
     assert report.interval[1] - report.interval[0] > 20
     assert report.to_dict()["verdict"] == "insufficient_speech"
-    assert "INSUFFICIENT SPEECH" in report.summary()
+    assert "INSUFFICIENT SPEECH" in report.summary(language="en")
+    assert "PAROLE INSUFFISANTE" in report.summary()
 
 
 def test_top_quotes_follow_the_direction_of_the_index(analyzer):

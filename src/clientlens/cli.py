@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="score only this speaker (repeatable; case, accents, role ignored)")
     analyze.add_argument("--format", choices=("text", "json", "html"), default="text",
                          help="html: a standalone page to open in a browser or send")
+    analyze.add_argument("--lang", choices=("fr", "en"), help="report language (default: the input's, French)")
     analyze.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                          help="extra lexicon file (JSONL, see lexicons/README.md)")
     analyze.add_argument("--lexicon-only", action="store_true",
@@ -159,9 +160,9 @@ def _analyze(args: argparse.Namespace) -> int:
     report = analyzer.analyze_file(args.path, speaker=args.speaker, input_format=args.input_format,
                                    redact=args.redact)
     if args.format == "html":
-        print(report.to_html(), end="")
+        print(report.to_html(language=args.lang), end="")
     else:
-        print(report.to_json() if args.format == "json" else report.summary())
+        print(report.to_json() if args.format == "json" else report.summary(language=args.lang))
     return 0
 
 
