@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clientlens.balance import Balance, Humanisation, report_humanisation, talk_balance
 from clientlens.errors import InputError, SpeakerNotFoundError
 from clientlens.io.plain import normalize_name, parse_text
 from clientlens.io.read import INPUT_FORMATS, read_file
@@ -70,6 +71,7 @@ class Member:
         index, interval, verdict, components, words: as in their own Report.
         judged: False when the member said too little to judge (verdict insufficient_speech).
         evidence: their top counted quotes, in the direction of their index.
+        balance, humanisation: what their words are spent on, how they name customers (balance.py).
         report: their full Report (not in `to_dict`); `evidence[i].id` indexes its evidence.
     """
 
@@ -83,6 +85,8 @@ class Member:
     components: dict[str, Component]
     words: int
     evidence: tuple[MemberEvidence, ...]
+    balance: Balance = field(default_factory=Balance)
+    humanisation: Humanisation = field(default_factory=Humanisation)
     report: Report | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -98,6 +102,7 @@ class Member:
             "interval": [round(self.interval[0], 2), round(self.interval[1], 2)], "verdict": self.verdict,
             "components": {k: as_plain(v) for k, v in self.components.items()}, "words": self.words,
             "evidence": [as_plain(e) for e in self.evidence],
+            "talk_balance": self.balance.to_dict(), "humanisation": self.humanisation.to_dict(),
         }
 
 
@@ -150,6 +155,16 @@ class TeamReport:
     warnings: tuple[str, ...] = ()
 
     @property
+    def balance(self) -> Balance:
+        """The talk balance of the whole team (every scored member's words)."""
+        return sum((m.balance for m in self.members), Balance())
+
+    @property
+    def humanisation(self) -> Humanisation:
+        """Customer mentions of the whole team."""
+        return sum((m.humanisation for m in self.members), Humanisation())
+
+    @property
     def rule(self) -> str:
         """The rule that produced the decision, in one sentence of the report language."""
         return self.rule_in(self.language)
@@ -174,6 +189,8 @@ class TeamReport:
             "critical_mass": {"share": round(self.critical_mass, 4), "min_members": self.min_respectful,
                               "judged_others": self.decision.n_judged, "go_others": self.decision.n_go},
             "members": [m.to_dict() for m in self.members],
+            "talk_balance": self.balance.to_dict(),
+            "humanisation": self.humanisation.to_dict(),
             "left_out": [as_plain(x) for x in self.left_out],
             "sources": list(self.sources),
             "warnings": list(self.warnings),
@@ -384,7 +401,7 @@ def _member(key: str, labels: list[str], title: str | None, leader: bool, report
     return Member(
         name=split_label(labels[0])[0], title=title, labels=tuple(labels), leader=leader, index=report.index,
         interval=report.interval, verdict=report.verdict, components=report.components, words=report.words,
-        evidence=tuple(top), report=report,
+        evidence=tuple(top), balance=talk_balance(report), humanisation=report_humanisation(report), report=report,
     )
 
 

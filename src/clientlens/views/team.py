@@ -79,6 +79,7 @@ def team_summary(team: TeamReport, language: str) -> str:
     if team.left_out:
         lines += ["", f"{s['not_scored']}: " + ", ".join(
             f"{x.name} ({roles[x.role]}, {x.words} {s['words']})" for x in team.left_out)]
+    lines += ["", *_balance_lines(team, s)]
     lines += ["", f"{s['evidence']}:"]
     for m in team.members:
         lines.append(f"  {_who(m)}:")
@@ -92,6 +93,17 @@ def team_summary(team: TeamReport, language: str) -> str:
     return "\n".join(lines)
 
 
+def _balance_lines(team: TeamReport, s: dict[str, Any]) -> list[str]:
+    """Share of each member's words on customers, figures and the rest, and how they name customers."""
+    lines = [f"{s['balance']}:",
+             f"  {'':<34} {s['customers']:>24} {s['figures']:>20} {s['other']:>20}   {s['humanisation']}"]
+    rows = [(_who(m), m.balance, m.humanisation) for m in team.members]
+    for who, b, h in [*rows, (s["meeting"], team.balance, team.humanisation)]:
+        lines.append(f"  {cut(who, 34):<34} {_share(b.share('customers')):>24} {_share(b.share('figures')):>20} "
+                     f"{_share(b.share('other')):>20}   {h.individual} / {h.abstract}")
+    return lines
+
+
 @dataclass(frozen=True)
 class _Row:
     who: str
@@ -103,6 +115,8 @@ class _Row:
     colour: str
     words: int
     quotes: list[dict[str, str]]
+    bars: list[tuple[float, float, str, str]]  # talk balance: (x, width, colour, tooltip), in % of 100
+    named: str  # humanisation: individual / abstract
 
 
 def _context(team: TeamReport, language: str) -> dict[str, Any]:
@@ -117,6 +131,7 @@ def _context(team: TeamReport, language: str) -> dict[str, Any]:
             colour=VERDICT_COLOURS.get(m.verdict, "#444"), words=m.words,
             quotes=[{"text": cut(e.text, QUOTE_WIDTH), "impact": f"{e.impact:+.1f}", "family": e.family,
                      "at": clock(e.t_start) if e.t_start is not None else ""} for e in m.evidence],
+            bars=_bars(m.balance, s), named=f"{m.humanisation.individual} / {m.humanisation.abstract}",
         ))
     return {
         "s": s, "roles": strings["role"], "team": team, "rows": rows, "rule": team.rule_in(language),
@@ -126,6 +141,20 @@ def _context(team: TeamReport, language: str) -> dict[str, Any]:
         "critical_mass": s["critical_mass"].format(min_members=team.min_respectful,
                                                    share=_share(team.critical_mass)),
     }
+
+
+#: Colours of the talk-balance bars: customers, figures, other.
+BALANCE_COLOURS = {"customers": "#2a9d8f", "figures": "#e9a23b", "other": "#b8c0cc"}
+
+
+def _bars(balance: Any, s: dict[str, Any]) -> list[tuple[float, float, str, str]]:
+    """Stacked bar segments of a talk balance, for an inline SVG."""
+    out, x = [], 0.0
+    for part, colour in BALANCE_COLOURS.items():
+        width = 100.0 * balance.share(part)
+        out.append((round(x, 2), round(width, 2), colour, f"{s[part]}: {_share(balance.share(part))}"))
+        x += width
+    return out
 
 
 def team_fragment(team: TeamReport, language: str) -> str:
