@@ -51,3 +51,23 @@ def test_a_meeting_balance_adds_its_sentences(analyzer):
     assert balance.words == sum(len(s.text.split()) for s in report.sentences)
     assert balance.customers and balance.figures and balance.other
     assert report_humanisation(report).individual >= 1
+
+
+def test_strip_places_signals_in_their_cell():
+    from clientlens.balance import Moment, strip
+
+    moments = [Moment(0.0, 1.0, 0), Moment(0.55, -2.0, 1), Moment(0.56, 0.5, 2), Moment(1.0, -1.0, 3)]
+    assert strip(moments, 1.0, cells=4) == "+·−−"
+    assert strip([], 1.0, cells=3) == "···"
+
+
+def test_timeline_by_time_for_timed_transcripts_and_by_position_for_plain_text(analyzer):
+    from clientlens.balance import timeline
+
+    timed = analyzer.analyze(f"[00:01:00] {PEOPLE.replace('Speaker', 'Anne Roux')}")
+    plain = analyzer.analyze(PEOPLE.replace("Speaker", "Anne Roux"))
+    basis, moments = timeline(timed)
+    assert basis == "time" and moments and all(m.at == 60.0 for m in moments)
+    basis, moments = timeline(plain)
+    assert basis == "position" and moments and all(0 <= m.at < 1 for m in moments)
+    assert all(plain.evidence[m.id].counted for m in moments)

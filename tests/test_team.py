@@ -119,7 +119,9 @@ def test_team_json_contract(codir):
     assert data["critical_mass"]["min_members"] == 2 and data["critical_mass"]["judged_others"] == 4
     first = data["members"][0]
     assert set(first) == {"name", "title", "labels", "leader", "judged", "index", "interval", "verdict",
-                          "components", "words", "evidence", "talk_balance", "humanisation"}
+                          "components", "words", "evidence", "talk_balance", "humanisation", "timeline"}
+    assert set(first["timeline"][0]) == {"at", "impact", "id"}
+    assert data["timeline"]["basis"] == "position" and data["timeline"]["end"] == 1.0 or data["timeline"]["basis"] == "time"
     assert set(data["talk_balance"]) == {"customers", "figures", "other", "words"}
     assert data["talk_balance"]["words"] == sum(m["talk_balance"]["words"] for m in data["members"])
     assert set(first["evidence"][0]) >= {"id", "text", "impact", "family", "start", "end"}

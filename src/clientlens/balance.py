@@ -118,3 +118,32 @@ def talk_balance(report: Report) -> Balance:
 def report_humanisation(report: Report) -> Humanisation:
     """Humanisation of a report's scored sentences."""
     return humanisation(s.text for s in report.sentences)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """Where one piece of counted evidence falls: `at` in seconds (timed transcripts) or as a
+    share of the text (0-1, plain text); `id` indexes the report's evidence."""
+
+    at: float
+    impact: float
+    id: int
+
+
+def timeline(report: Report) -> tuple[str, list[Moment]]:
+    """("time" or "position", the counted evidence in order): by cue time when every counted
+    piece has one (VTT, SRT, JSON, timestamped text), else by position in the text."""
+    counted = [(i, e) for i, e in enumerate(report.evidence) if e.counted and e.impact]
+    if counted and all(e.t_start is not None for _, e in counted):
+        return "time", [Moment(float(e.t_start or 0.0), e.impact, i) for i, e in counted]
+    size = max(len(report.text), 1)
+    return "position", [Moment(round(e.start / size, 4), e.impact, i) for i, e in counted]
+
+
+def strip(moments: Iterable[Moment], end: float, cells: int = 24) -> str:
+    """A one-line picture of where signals fall over [0, end]: « + » net up, « − » net down,
+    « · » nothing, per cell."""
+    net = [0.0] * cells
+    for m in moments:
+        net[min(cells - 1, int(cells * m.at / end)) if end > 0 else 0] += m.impact
+    return "".join("+" if x > 0 else "−" if x < 0 else "·" for x in net)

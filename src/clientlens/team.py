@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clientlens.balance import Balance, Humanisation, report_humanisation, talk_balance
+from clientlens.balance import Balance, Humanisation, Moment, report_humanisation, talk_balance, timeline
 from clientlens.errors import InputError, SpeakerNotFoundError
 from clientlens.io.plain import normalize_name, parse_text
 from clientlens.io.read import INPUT_FORMATS, read_file
@@ -103,7 +103,13 @@ class Member:
             "components": {k: as_plain(v) for k, v in self.components.items()}, "words": self.words,
             "evidence": [as_plain(e) for e in self.evidence],
             "talk_balance": self.balance.to_dict(), "humanisation": self.humanisation.to_dict(),
+            "timeline": [as_plain(x) for x in self.moments],
         }
+
+    @property
+    def moments(self) -> list[Moment]:
+        """Where the member's counted evidence falls (`TeamReport.timeline_basis` says how)."""
+        return timeline(self.report)[1] if self.report is not None else []
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,20 @@ class TeamReport:
         return sum((m.humanisation for m in self.members), Humanisation())
 
     @property
+    def timeline_basis(self) -> str:
+        """"time" (seconds) when every member's evidence is timed, else "position" (share of the text)."""
+        bases = {timeline(m.report)[0] for m in self.members if m.report is not None and m.moments}
+        return "time" if bases == {"time"} else "position"
+
+    @property
+    def timeline_end(self) -> float:
+        """The end of the timeline's axis: the last sentence's time, or 1 for positions."""
+        if self.timeline_basis == "position":
+            return 1.0
+        ends = [s.t_end or s.t_start or 0.0 for m in self.members if m.report for s in m.report.sentences]
+        return max(ends, default=1.0) or 1.0
+
+    @property
     def rule(self) -> str:
         """The rule that produced the decision, in one sentence of the report language."""
         return self.rule_in(self.language)
@@ -191,6 +211,7 @@ class TeamReport:
             "members": [m.to_dict() for m in self.members],
             "talk_balance": self.balance.to_dict(),
             "humanisation": self.humanisation.to_dict(),
+            "timeline": {"basis": self.timeline_basis, "end": self.timeline_end},
             "left_out": [as_plain(x) for x in self.left_out],
             "sources": list(self.sources),
             "warnings": list(self.warnings),

@@ -54,3 +54,9 @@ def test_team_page_in_a_browser(codir, tmp_path, language):
     names = " ".join(e.text for e in dom.find(cls="cl-name"))
     assert all(m.name in names for m in codir.members) and "Élise Marchand" not in names
     assert not dom.find("script") and 'lang="' + language + '"' in page.read_text("utf-8")
+
+
+def test_team_timeline_is_by_time_for_the_teams_transcript(codir):
+    assert codir.timeline_basis == "time" and codir.timeline_end > 900
+    strips = [line for line in codir.summary("en").splitlines() if line.rstrip().endswith("|")]
+    assert len(strips) == len(codir.members) and all("+" in s or "−" in s for s in strips)

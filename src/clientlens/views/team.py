@@ -80,6 +80,7 @@ def team_summary(team: TeamReport, language: str) -> str:
         lines += ["", f"{s['not_scored']}: " + ", ".join(
             f"{x.name} ({roles[x.role]}, {x.words} {s['words']})" for x in team.left_out)]
     lines += ["", *_balance_lines(team, s)]
+    lines += ["", *_timeline_lines(team, s)]
     lines += ["", f"{s['evidence']}:"]
     for m in team.members:
         lines.append(f"  {_who(m)}:")
@@ -91,6 +92,18 @@ def team_summary(team: TeamReport, language: str) -> str:
     if team.warnings:
         lines += ["", f"{s['warnings']}:", *(f"  - {w}" for w in team.warnings)]
     return "\n".join(lines)
+
+
+def _timeline_lines(team: TeamReport, s: dict[str, Any]) -> list[str]:
+    """One strip per member: where their signals fall over the meeting."""
+    from clientlens.balance import strip
+
+    end = team.timeline_end
+    axis = s["by_time"].format(end=clock(end)) if team.timeline_basis == "time" else s["by_position"]
+    lines = [f"{s['timeline']}, {axis}:"]
+    for m in team.members:
+        lines.append(f"  {cut(_who(m), 34):<34} |{strip(m.moments, end)}|")
+    return lines
 
 
 def _balance_lines(team: TeamReport, s: dict[str, Any]) -> list[str]:
