@@ -31,7 +31,7 @@ def to_vtt(text: str, meeting: str) -> str:
     """The WebVTT of a timestamped plain-text meeting."""
     out = ["WEBVTT", "", "NOTE", f"Transcription Microsoft Teams, {meeting}.", ""]
     ns = uuid.UUID("6f1c2a4e-0b7d-4c3a-9e58-1d2f3a4b5c6d")
-    for n, line in enumerate(l for l in text.splitlines() if l.strip()):
+    for n, line in enumerate(row for row in text.splitlines() if row.strip()):
         match = _TURN.match(line)
         if not match:
             raise SystemExit(f"not a timestamped turn: {line[:60]}")

@@ -32,7 +32,8 @@ def test_balance_arithmetic():
     assert Humanisation(1, 3).individual_share == 0.25 and Humanisation().individual_share is None
 
 
-FIGURES = "Speaker : Le chiffre d'affaires du trimestre est à 14 millions, la marge brute recule d'un point et le taux de transformation baisse."
+FIGURES = ("Speaker : Le chiffre d'affaires du trimestre est à 14 millions, la marge brute recule d'un point "
+           "et le taux de transformation baisse.")
 PEOPLE = ("Speaker : Mme Perrin hésitait parce qu'elle ne savait pas si le lit passerait dans l'escalier, "
           "alors la vendeuse a pris le temps de l'écouter et lui a proposé qu'un livreur passe mesurer.")
 OTHER = "Speaker : Le bail est signé, les travaux se terminent fin juillet et les entretiens commencent lundi."

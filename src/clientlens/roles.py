@@ -127,7 +127,8 @@ def asks_questions(turns: list[str], most_words: bool = False) -> bool:
     if most_words or len(turns) < MIN_TURNS:
         return False
     sizes = [len(t.split()) for t in turns]
-    short_questions = [n <= SHORT_TURN_WORDS and bool(_QUESTION_END.search(t)) for t, n in zip(turns, sizes, strict=True)]
+    short_questions = [n <= SHORT_TURN_WORDS and bool(_QUESTION_END.search(t))
+                       for t, n in zip(turns, sizes, strict=True)]
     other_words = sum(n for n, q in zip(sizes, short_questions, strict=True) if not q)
     return (sum(short_questions) >= QUESTION_TURN_SHARE * len(turns)
             and other_words <= OTHER_WORDS_SHARE * sum(sizes))

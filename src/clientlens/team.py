@@ -40,7 +40,7 @@ MIN_RESPECTFUL = 2
 #: Top evidence kept per member in the team report.
 EVIDENCE_PER_MEMBER = 3
 
-_PATH_SUFFIXES = tuple(f".{f}" for f in INPUT_FORMATS) + (".md",)
+_PATH_SUFFIXES = tuple(f".{f}" for f in INPUT_FORMATS)
 
 
 @dataclass(frozen=True)
@@ -281,10 +281,16 @@ def _numbers_first(components: dict[str, Component]) -> bool:
 # ---------------------------------------------------------------------------- reading
 
 
+def _is_path(source: object) -> bool:
+    """A Path, or a one-line str ending with a transcript extension; other strs are texts."""
+    return isinstance(source, Path) or (
+        isinstance(source, str) and "\n" not in source and source.lower().endswith(_PATH_SUFFIXES))
+
+
 def _read_one(source: str | Path | Transcript, input_format: str | None) -> Transcript:
     if isinstance(source, Transcript):
         return source
-    if isinstance(source, Path) or ("\n" not in source and source.lower().endswith(_PATH_SUFFIXES)):
+    if _is_path(source):
         return read_file(source, input_format)
     if isinstance(source, str):
         return parse_text(source)
@@ -362,7 +368,8 @@ def analyze_team(
         decision=decision, leader=chief, leader_basis=basis,
         members=tuple(members), left_out=tuple(left_out), critical_mass=critical_mass,
         min_respectful=min_respectful, language=code,
-        sources=tuple((transcript.source or "").split(" + ")) if transcript.source else (),
+        sources=tuple(str(s) for s in ([source] if isinstance(source, str | Path | Transcript) else source)
+                      if _is_path(s)),
         warnings=tuple(transcript.notes),
     )
 
