@@ -93,6 +93,8 @@ def language(code: str = DEFAULT_LANGUAGE) -> LanguagePack:
         module = import_module(f"clientlens.lang.{code}")
     except ModuleNotFoundError:
         raise LexiconError(f"no language pack for {code!r}; clientlens analyses French ('fr')") from None
+    if not hasattr(module, "PACK"):  # lang/en holds report strings only: English is a report language
+        raise LexiconError(f"no language pack for {code!r}; clientlens analyses French ('fr')")
     return module.PACK
 
 
