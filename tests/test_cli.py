@@ -16,11 +16,16 @@ def run(*args, cwd=None):
                           text=True, cwd=cwd, timeout=300)
 
 
-def test_analyze_text_output(example):
-    out = run("analyze", str(example("entretien_concession.txt")), "--speaker", "bruno caradec")
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [(None, ["Indice de respect du client", "Verdict", "Citations les plus marquantes"]),
+     ("en", ["Respect-for-customer index", "Verdict", "Strongest quotes"])],
+)
+def test_analyze_text_output(example, lang, words):
+    out = run("analyze", str(example("entretien_concession.txt")), "--speaker", "bruno caradec",
+              *(["--lang", lang] if lang else []))
     assert out.returncode == 0, out.stderr
-    assert "Respect-for-customer index" in out.stdout
-    assert "Verdict" in out.stdout and "Strongest quotes" in out.stdout
+    assert all(w in out.stdout for w in words), out.stdout
 
 
 def test_analyze_json_output(example):

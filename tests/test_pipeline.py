@@ -47,11 +47,39 @@ def test_unknown_speaker_lists_the_speakers(analyzer):
         analyzer.analyze(INTERVIEW, speaker="Jean Dupont")
 
 
-def test_all_speech_is_scored_without_speaker(analyzer):
-    report = analyzer.analyze(INTERVIEW)
-    assert len(report.speakers) == 2
+MEETING = (
+    "Sophie Martin (PDG) : Je préfère parler de personnes. Chaque semaine j'appelle trois clients "
+    "pour leur demander ce qui ne va pas.\n\n"
+    "Paul Girard : Moi je regarde surtout le chiffre d'affaires du trimestre et le taux de marge.\n"
+)
+
+
+def test_all_speech_is_scored_without_speaker_when_nobody_interviews(analyzer):
+    report = analyzer.analyze(MEETING)
+    assert len(report.speakers) == 2 and all(s.scored for s in report.speakers)
     assert report.words == sum(s.words for s in report.speakers)
     assert any("all speakers" in w for w in report.warnings)
+
+
+def test_the_interviewer_is_not_scored_without_speaker(analyzer):
+    """Without speaker=, an interview scores the interviewee only, the same as naming them."""
+    report = analyzer.analyze(INTERVIEW)
+    named = analyzer.analyze(INTERVIEW, speaker="Sophie Martin")
+    assert (report.index, report.verdict, report.words) == (named.index, named.verdict, named.words)
+    interviewer = next(s for s in report.speakers if s.name == "Intervieweuse")
+    assert (interviewer.scored, interviewer.role, interviewer.verdict, interviewer.index) == (
+        False, "interviewer", None, None)
+    assert any("not scored: Intervieweuse (interviewer)" in w for w in report.warnings)
+    assert not any("all speakers" in w for w in report.warnings)
+    text = report.summary(language="en")
+    assert text.index(report.verdict.upper().replace("_", " ")) < text.index("Intervieweuse")
+    assert "not scored (interviewer)" in text and "non noté (intervieweur)" in report.summary()
+
+
+def test_a_named_interviewer_is_scored(analyzer):
+    report = analyzer.analyze(INTERVIEW, speaker="Intervieweuse")
+    interviewer = next(s for s in report.speakers if s.name == "Intervieweuse")
+    assert interviewer.scored and interviewer.verdict is not None
 
 
 def test_short_speech_warns_and_widens_the_interval(analyzer):
@@ -188,7 +216,8 @@ def test_a_few_words_get_insufficient_speech_with_an_index_and_a_wide_interval(a
     assert 0 <= report.interval[0] <= report.index <= report.interval[1] <= 100
     assert report.interval[1] - report.interval[0] > 20
     assert report.to_dict()["verdict"] == "insufficient_speech"
-    assert "INSUFFICIENT SPEECH" in report.summary()
+    assert "INSUFFICIENT SPEECH" in report.summary(language="en")
+    assert "PAROLE INSUFFISANTE" in report.summary()
 
 
 def test_top_quotes_follow_the_direction_of_the_index(analyzer):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from clientlens.classifier.training import train
     from clientlens.pipeline import Analyzer, analyze, analyze_file
     from clientlens.report import Report
+    from clientlens.team import TeamReport, analyze_team
     from clientlens.views.frames import reports_frame
 
 #: Public name -> the module that defines it.
@@ -33,6 +34,8 @@ _LAZY: dict[str, str] = {
     "analyze": "clientlens.pipeline",
     "analyze_file": "clientlens.pipeline",
     "analyze_many": "clientlens.batch",
+    "analyze_team": "clientlens.team",
+    "TeamReport": "clientlens.team",
     "load_classifier": "clientlens.classifier.model",
     "Report": "clientlens.report",
     "reports_frame": "clientlens.views.frames",
@@ -61,10 +64,12 @@ __all__ = [
     "NotFrenchError",
     "Report",
     "SpeakerNotFoundError",
+    "TeamReport",
     "__version__",
     "analyze",
     "analyze_file",
     "analyze_many",
+    "analyze_team",
     "load_classifier",
     "reports_frame",
     "train",

@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--manifest", metavar="FILE.csv",
                          help="batch from a CSV with columns file, speaker and optionally id: each file "
                               "scored for its own speaker")
+    analyze.add_argument("--lang", choices=("fr", "en"), help="report language (default: the input's, French)")
     analyze.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                          help="extra lexicon file (JSONL, see lexicons/README.md)")
     analyze.add_argument("--lexicon-only", action="store_true",
@@ -116,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_service_commands(sub)
     fit = sub.add_parser("fit-index", help="refit the index weights on the rated transcripts")
     fit.set_defaults(run=_fit_index)
+    _add_team(sub)
     return parser
 
 
@@ -149,6 +151,35 @@ def _schema(args: argparse.Namespace) -> int:
     from clientlens.schema import load_schema
 
     print(json.dumps(load_schema(args.kind), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _add_team(sub: argparse._SubParsersAction) -> None:
+    team = sub.add_parser("team", help="a leadership team: every member's verdict and the team decision")
+    team.add_argument("paths", nargs="+", metavar="FILE",
+                      help="one meeting, or several files (interviews, meetings) merged by speaker name")
+    _add_input_format(team)
+    team.add_argument("--leader", metavar="NAME", help="the leader (default: inferred from titles, else most words)")
+    team.add_argument("--format", choices=("text", "json", "html"), default="text")
+    team.add_argument("--lang", choices=("fr", "en"), help="report language (default: the input's, French)")
+    team.add_argument("--critical-mass", type=float, default=None, metavar="SHARE",
+                      help="share of the other judged members who must read as go (default 1/3, docs/team.md)")
+    team.add_argument("--min-respectful", type=int, default=None, metavar="N",
+                      help="and at least N of them (default 2)")
+    team.set_defaults(run=_team)
+
+
+def _team(args: argparse.Namespace) -> int:
+    from clientlens.team import analyze_team
+
+    options = {k: v for k, v in (("critical_mass", args.critical_mass), ("min_respectful", args.min_respectful))
+               if v is not None}
+    team = analyze_team(args.paths if len(args.paths) > 1 else args.paths[0], args.leader, language=args.lang,
+                        input_format=args.input_format, **options)
+    if args.format == "html":
+        print(team.to_html(), end="")
+    else:
+        print(team.to_json() if args.format == "json" else team.summary())
     return 0
 
 
@@ -244,7 +275,8 @@ def _analyze(args: argparse.Namespace) -> int:
     else:
         report = analyzer.analyze_file(args.path, speaker, options.input_format, redact=options.redact,
                                        progress=_progress(args), **reading)
-    render = {"html": report.to_html, "json": lambda: report.to_json() + "\n", "text": lambda: report.summary() + "\n",
+    render = {"html": lambda: report.to_html(language=args.lang), "json": lambda: report.to_json() + "\n",
+              "text": lambda: report.summary(language=args.lang) + "\n",
               "csv": lambda: table_csv(summary_rows([report]))}
     _emit(render[args.format](), args.output)
     return EXIT_OK

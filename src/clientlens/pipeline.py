@@ -32,6 +32,7 @@ from clientlens.options import AnalysisOptions
 from clientlens.records import Evidence, Sentence, SpeakerSummary
 from clientlens.redact import redact_error, redact_report
 from clientlens.report import Report
+from clientlens.roles import NOT_SCORED_ROLES, not_scored, speaker_roles
 from clientlens.text.nlp import DEFAULT_MODEL, UNUSED_COMPONENTS, LanguageTally, fold, lemmas, load_nlp
 from clientlens.text.units import Paragraph, parse_transcript, parsed_paragraph, whole_text_unit
 
@@ -171,6 +172,21 @@ class Analyzer:
         report = self._report(transcript, collected, scored, speaker)
         return redact_report(report, transcript) if redact else report
 
+    def analyze_speakers(
+        self, transcript: Transcript, groups: Sequence[Sequence[str]], *, redact: bool = False
+    ) -> list[Report]:
+        """One Report per group of speaker labels, each the same as `analyze_transcript(transcript,
+        group)`, with the transcript parsed and classified once (a team: one report per member).
+
+        Raises:
+            SpeakerNotFoundError: a group names nobody.
+        """
+        chosen = [resolve_speakers(transcript, list(g)) for g in groups]
+        everyone = set().union(*chosen) if chosen else set()
+        collected = self._collect(transcript, parse_transcript(self.nlp, transcript, self._needs_parse), everyone)
+        reports = [self._report(transcript, collected, scored, list(g)) for scored, g in zip(chosen, groups, strict=True)]
+        return [redact_report(r, transcript) for r in reports] if redact else reports
+
     def analyze_doc(self, doc: Doc, speaker: str | None = None) -> Report:
         """Analyse a Doc parsed by the caller's French pipeline, as one plain text.
 
@@ -269,7 +285,7 @@ class Analyzer:
         self, transcript: Transcript, collected: _Collected, scored: set[str | None],
         speaker: str | Sequence[str] | None,
     ) -> Report:
-        sentences = collected.sentences
+        sentences = collected.sentences  # classified while collected (_collect)
         # Lexicon-only analysis counts the lexicon in full: nothing else reads its hits.
         lexicon_weight = self.index_model.lexicon_weight if self.classifier is not None else 1.0
         assembled = assemble(sentences, collected.evidence, scored, self.index_model.label_weights, lexicon_weight,
@@ -303,15 +319,21 @@ class Analyzer:
             spoken[s.speaker] += w
         total = sum(words) or 1
         with_speech = {s.speaker for s in sentences}
+        roles = speaker_roles(transcript)
         out = []
         for name in transcript.speakers:
+            role = roles[name].role
+            if role in NOT_SCORED_ROLES and name not in scored:  # never an interviewer's verdict
+                out.append(SpeakerSummary(name=name, words=spoken[name], share=round(spoken[name] / total, 4),
+                                          index=None, interval=None, verdict=None, scored=False, role=role))
+                continue
             score = Score.of(by_speaker.get(name, []), spoken[name], self.index_model)
             out.append(SpeakerSummary(
                 name=name, words=spoken[name], share=round(spoken[name] / total, 4),
                 index=round(score.index, 2),
                 interval=(round(score.interval[0], 2), round(score.interval[1], 2)),
                 verdict=verdict(score.index, self.index_model, spoken[name]),
-                scored=name in scored and name in with_speech,
+                scored=name in scored and name in with_speech, role=role,
             ))
         return out
 
@@ -327,10 +349,15 @@ class Analyzer:
         if self.classifier is None:
             out.append("lexicon-only mode: no sentence classifier was used")
         out.extend(transcript.notes)
-        if speaker is None and len(transcript.speakers) > 1:
-            out.append(
-                "all speakers are scored together; pass speaker= (--speaker) to score the leader only"
-            )
+        if speaker is None:
+            left_out = not_scored(transcript)
+            if left_out:
+                who = ", ".join(f"{name} ({role})" for name, role in left_out.items())
+                out.append(f"not scored: {who}; pass speaker= (--speaker) to score them")
+            if len(transcript.speakers) - len(left_out) > 1:
+                out.append(
+                    "all speakers are scored together; pass speaker= (--speaker) to score the leader only"
+                )
         return out
 
     def provenance(self) -> dict[str, Any]:
@@ -385,13 +412,15 @@ def _as_list(speaker: str | Sequence[str] | None) -> list[str] | None:
 
 
 def resolve_speakers(transcript: Transcript, speaker: str | Sequence[str] | None) -> set[str | None]:
-    """The speaker labels to score; all speech when `speaker` is None.
+    """The speaker labels to score; when `speaker` is None, all speech except that of the
+    interviewers, facilitators and note-takers (clientlens.roles; never all speakers).
 
     Raises:
         SpeakerNotFoundError: a requested name matches nobody (ignoring case, accents, role).
     """
     if speaker is None:
-        return {t.speaker for t in transcript.turns}
+        left_out = not_scored(transcript)
+        return {t.speaker for t in transcript.turns if t.speaker not in left_out}
     wanted = _as_list(speaker) or []
     by_key: dict[str, list[str]] = {}
     for name in transcript.speakers:

@@ -54,7 +54,9 @@ class Component:
 
 @dataclass(frozen=True)
 class SpeakerSummary:
-    """Per-speaker share of speech and index."""
+    """Per-speaker share of speech and index; `role` is "leader", "interviewer", "facilitator",
+    "note_taker" or None (clientlens.roles). Interviewers, facilitators and note-takers who were
+    not scored get no index, interval or verdict."""
 
     name: str
     words: int
@@ -63,6 +65,7 @@ class SpeakerSummary:
     interval: tuple[float, float] | None
     verdict: str | None
     scored: bool
+    role: str | None = None
 
 
 def as_plain(obj: Any) -> Any:

@@ -106,11 +106,12 @@ class Report:
         counted = [e for e in self.evidence if e.counted and e.impact != 0]
         return sorted(counted, key=lambda e: (-direction * e.impact, e.start))[:n]
 
-    def summary(self, quotes: int = 5) -> str:
-        """A plain-text summary for a person: index, verdict, components and quotes."""
+    def summary(self, quotes: int = 5, language: str | None = None) -> str:
+        """A plain-text summary for a person: index, verdict, components and quotes; `language`
+        is the report language, "fr" (default: the input's) or "en"."""
         from clientlens.views.text import summary
 
-        return summary(self, quotes)
+        return summary(self, quotes, language)
 
     def _repr_html_(self) -> str:
         """Jupyter display: gauge, verdict, component bars and the highlighted transcript."""
@@ -118,11 +119,12 @@ class Report:
 
         return report_fragment(self)
 
-    def to_html(self, path: str | Path | None = None) -> str:
-        """The report as a standalone HTML page (no script, no network); also written to `path` if given."""
+    def to_html(self, path: str | Path | None = None, language: str | None = None) -> str:
+        """The report as a standalone HTML page (no script, no network); also written to `path` if
+        given; `language` as in `summary`."""
         from clientlens.views.html import write_page
 
-        return write_page(self, path)
+        return write_page(self, path, language)
 
     def evidence_frame(self) -> pd.DataFrame:
         """One row per piece of evidence (needs pandas: pip install clientlens[pandas])."""

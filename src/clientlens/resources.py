@@ -23,6 +23,12 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"clientlens data directory {name!r} is missing from the installation")
 
 
+def lang_file(code: str, name: str) -> Path:
+    """A data file of a language under the package (src/clientlens/lang/<code>/<name>): speaker
+    roles, report strings. These live in the package itself, so wheels carry them as they are."""
+    return Path(str(files("clientlens"))) / "lang" / code / name
+
+
 def lexicon_dir() -> Path:
     """Directory of the bundled lexicon files."""
     return data_dir("lexicons")

@@ -70,3 +70,30 @@ class Transcript:
 
 def _cue_start(cue: CueSpan) -> int:
     return cue[0]
+
+
+#: What separates two transcripts joined into one (a blank line: a paragraph break).
+JOIN = "\n\n"
+
+
+def concatenate(transcripts: list[Transcript]) -> Transcript:
+    """Several transcripts as one (one meeting or interview per file), offsets shifted.
+
+    Cue times are kept only when every transcript is timed: times of different recordings
+    cannot share one axis with untimed text between them, so a mix gives none."""
+    if len(transcripts) == 1:
+        return transcripts[0]
+    timed = all(t.cues for t in transcripts)
+    text, turns, cues, notes = "", [], [], []
+    for t in transcripts:
+        shift = len(text) + (len(JOIN) if text else 0)
+        text = f"{text}{JOIN}{t.text}" if text else t.text
+        turns += [Turn(u.speaker, u.start + shift, u.end + shift, u.t_start, u.t_end) for u in t.turns]
+        if timed:
+            cues += [(a + shift, b + shift, ts, te) for a, b, ts, te in t.cues]
+        notes += list(t.notes)
+    formats = {t.format for t in transcripts}
+    return Transcript(
+        text=text, turns=tuple(turns), source=" + ".join(str(t.source) for t in transcripts),
+        format=formats.pop() if len(formats) == 1 else "mixed", cues=tuple(cues), notes=tuple(notes),
+    )

@@ -14,9 +14,14 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from clientlens.errors import LexiconError
+from clientlens.errors import InputError, LexiconError
+from clientlens.resources import lang_file
 
 DEFAULT_LANGUAGE = "fr"
+
+#: Languages a report can be written in (lang/<code>/report.json); the *input language* (the
+#: speech analysed) is a separate thing: only French today.
+REPORT_LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,15 @@ class LanguagePack:
         """
         return _read_rules(self.data_dir / "rules" / f"{name}.json")
 
+    def data(self, name: str) -> dict[str, Any]:
+        """The data file `<name>.json` kept with the pack's code (src/clientlens/lang/<code>/),
+        such as the speaker roles (read once per process).
+
+        Raises:
+            LexiconError: the file is missing or is not valid JSON.
+        """
+        return _read_rules(lang_file(self.code, f"{name}.json"))
+
     def lexicon_files(self) -> list[Path]:
         """The bundled lexicon files, one per family."""
         return sorted(self.data_dir.glob("*.jsonl"))
@@ -82,4 +96,29 @@ def language(code: str = DEFAULT_LANGUAGE) -> LanguagePack:
         module = import_module(f"clientlens.lang.{code}")
     except ModuleNotFoundError:
         raise LexiconError(f"no language pack for {code!r}; clientlens analyses French ('fr')") from None
+    if not hasattr(module, "PACK"):  # lang/en holds report strings only: English is a report language
+        raise LexiconError(f"no language pack for {code!r}; clientlens analyses French ('fr')")
     return module.PACK
+
+
+def report_language(code: str | None = None, input_language: str = DEFAULT_LANGUAGE) -> str:
+    """The report language: `code` when given, else the input language when reports exist in it
+    (French input, French report), else English.
+
+    Raises:
+        InputError: `code` is not one of REPORT_LANGUAGES.
+    """
+    if code is None:
+        return input_language if input_language in REPORT_LANGUAGES else "en"
+    if code not in REPORT_LANGUAGES:
+        raise InputError(f"no report language {code!r}; choose one of {', '.join(REPORT_LANGUAGES)}")
+    return code
+
+
+def report_strings(code: str | None = None) -> dict[str, Any]:
+    """The human-facing strings of reports in a report language (lang/<code>/report.json).
+
+    Raises:
+        InputError: no such report language.
+    """
+    return _read_rules(lang_file(report_language(code), "report.json"))

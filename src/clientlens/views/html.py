@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from clientlens.assemble import FEATURE_ONLY
-from clientlens.lang import language
+from clientlens.lang import report_language, report_strings
 from clientlens.records import Evidence, Sentence
 from clientlens.taxonomy import (
     COLOURS,
@@ -39,7 +39,15 @@ from clientlens.taxonomy import (
     VERDICT_COLOURS,
     ZONE_COLOURS,
 )
-from clientlens.views.text import VERDICT_TEXT, clock, quote
+from clientlens.views.text import (
+    clock,
+    counted_signals,
+    quote,
+    report_index,
+    shown_index,
+    thresholds,
+    verdict_text,
+)
 
 if TYPE_CHECKING:
     from clientlens.report import Report
@@ -101,31 +109,36 @@ _ENV.filters["pretty"] = _pretty
 # ---------------------------------------------------------------- public entry points
 
 
-def report_fragment(report: Report) -> str:
-    """The report as one `<div class="clientlens">` with its scoped style (Jupyter's `_repr_html_`)."""
-    return _ENV.get_template("fragment.html.j2").render(_context(report))
+def report_fragment(report: Report, language: str | None = None) -> str:
+    """The report as one `<div class="clientlens">` with its scoped style (Jupyter's `_repr_html_`),
+    in a report language (French by default)."""
+    return _ENV.get_template("fragment.html.j2").render(_context(report, language))
 
 
-def report_page(report: Report) -> str:
+def report_page(report: Report, language: str | None = None) -> str:
     """The report as a standalone HTML page (UTF-8, no external resource)."""
     title = f"clientlens – {Path(report.source).name}" if report.source else "clientlens report"
-    return _ENV.get_template("page.html.j2").render(_context(report), title=title, lang=language().html_lang)
+    return _ENV.get_template("page.html.j2").render(_context(report, language), title=title,
+                                                    lang=report_language(language))
 
 
-def write_page(report: Report, path: str | Path | None = None) -> str:
+def write_page(report: Report, path: str | Path | None = None, language: str | None = None) -> str:
     """Standalone page as a string, also written to `path` (UTF-8) when one is given."""
-    page = report_page(report)
+    page = report_page(report, language)
     if path is not None:
         Path(path).write_text(page, encoding="utf-8")
     return page
 
 
-def _context(report: Report) -> dict[str, object]:
+def _context(report: Report, language: str | None = None) -> dict[str, object]:
     """What the templates show, computed from the report."""
     lo, hi = report.interval
-    headline, _, explanation = VERDICT_TEXT.get(report.verdict, report.verdict).partition(" - ")
+    headline, _, explanation = verdict_text(report.verdict, language).partition(" - ")
     return {
         "report": report,
+        "t": report_strings(language)["report"],
+        "roles": report_strings(language)["role"],
+        "shown_index": report_index(report),
         "interval": (lo, hi),
         "verdict_colour": VERDICT_COLOURS.get(report.verdict, "#444"),
         "headline": headline,
@@ -202,7 +215,7 @@ def _gauge(report: Report, width: int = 340) -> _Gauge:
         colour=VERDICT_COLOURS.get(report.verdict, "#444"),
         ticks=tuple((x(v), v) for v in (0, walk_away, go, 100)),
         tick_y=top + track + 14,
-        label=f"index {report.index:.0f}, interval {lo:.0f} to {hi:.0f}, verdict {_pretty(report.verdict)}",
+        label=f"index {report_index(report)}, interval {lo:.0f} to {hi:.0f}, verdict {_pretty(report.verdict)}",
     )
 
 
@@ -221,10 +234,11 @@ class _Bar:
 def _component_bars(report: Report) -> list[_Bar]:
     """Diverging bars: index points each component moved (left = down, right = up)."""
     scale = max((abs(c.points) for c in report.components.values()), default=0.0) or 1.0
+    signals = counted_signals(report)
     bars = []
     for name, c in report.components.items():
         spec = COMPONENT_BY_NAME.get(name)
-        tip = (f"{_pretty(name)}: {_signed(c.points)} index points; {c.count:g} signals, "
+        tip = (f"{_pretty(name)}: {_signed(c.points)} index points; {signals[name]} signals, "
                f"{c.score:.1f} per 1,000 words, weight {c.weight:g}")
         if spec:
             tip += f" — {spec.description}"
@@ -251,9 +265,12 @@ class _SpeakerRow:
     interval: tuple[float, float] | None
     verdict: str
     colour: str
+    role: str | None = None
+    shown: str = ""  # the index as printed (views.text.shown_index)
 
 
 def _speaker_rows(report: Report) -> list[_SpeakerRow]:
+    go, walk_away = thresholds(report)
     rows = []
     for s in report.speakers:
         scored = s.index is not None and s.interval is not None
@@ -265,6 +282,8 @@ def _speaker_rows(report: Report) -> list[_SpeakerRow]:
             interval=s.interval if scored else None,
             verdict=_pretty(s.verdict or ""),
             colour=VERDICT_COLOURS.get(s.verdict or "", "#444"),
+            role=s.role,
+            shown=shown_index(s.index, s.verdict or "", go, walk_away) if scored and s.index is not None else "",
         ))
     return rows
 

@@ -2,54 +2,129 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
+
+from clientlens.lang import report_strings
 
 if TYPE_CHECKING:
     from clientlens.records import Evidence
     from clientlens.report import Report
 
-VERDICT_TEXT = {
-    "go": "GO - the leadership shows respect for customers",
-    "probe": "PROBE - mixed signals: interview the leadership team before committing",
-    "walk_away": "WALK AWAY - the discourse shows little respect for customers",
-    "insufficient_speech": "INSUFFICIENT SPEECH - too few words of the speaker to judge; the index is indicative only",
-}
+def verdict_text(verdict: str, language: str | None = None) -> str:
+    """« GO - the leadership shows respect for customers », in a report language."""
+    strings = report_strings(language)
+    return f"{strings['verdict'][verdict]} - {strings['verdict_explained'][verdict]}"
 
 
-def summary(report: Report, quotes: int = 5) -> str:
-    """A plain-text summary for a person: index, verdict, components and quotes."""
+def summary(report: Report, quotes: int = 5, language: str | None = None) -> str:
+    """A plain-text summary for a person: index, verdict, components and quotes, in a report
+    language (French by default, docs/team.md)."""
+    strings = report_strings(language)
+    t, roles = strings["report"], strings["role"]
+    go, walk_away = thresholds(report)
     lo, hi = report.interval
     lines = [
-        f"Respect-for-customer index: {report.index:.0f}/100 (interval {lo:.0f}-{hi:.0f})",
-        f"Verdict: {VERDICT_TEXT[report.verdict]}",
-        f"Words scored: {report.words}",
+        f"{t['index']}: {report_index(report)}/100 ({t['interval']} {lo:.0f}-{hi:.0f})",
+        f"{t['verdict']}: {verdict_text(report.verdict, language)}",
+        f"{t['words_scored']}: {report.words}",
         "",
-        "Components (index points moved):",
+        f"{t['components']}:",
     ]
+    signals = counted_signals(report)
     for name, c in report.components.items():
-        lines.append(f"  {name:<24} {c.points:+6.1f}  ({c.count:g} signals, {c.score:.1f}/1000 words)")
-    lines += ["", "Strongest quotes:"]
+        lines.append(f"  {name:<24} {c.points:+6.1f}  ({signals[name]} {t['signals']}, "
+                     f"{c.score:.1f}{t['per_thousand']})")
+    lines += ["", f"{t['quotes']}:"]
     top = report.top_evidence(quotes)
     for e in top:
         who = f"{e.speaker}: " if e.speaker else ""
         lines.append(f"  [{e.impact:+.1f}] {who}« {quote(report, e)} » ({e.family}{_why(e)})")
     if not top:
-        lines.append("  (none)")
+        lines.append(f"  {t['none']}")
     if len(report.speakers) > 1:
-        lines += ["", "Speakers:"]
-        for s in report.speakers:
-            idx = f"{s.index:.0f} ({s.verdict})" if s.index is not None else "not scored"
-            lines.append(f"  {s.name:<28} {s.words:>6} words  {s.share:5.0%}  index {idx}")
+        lines += ["", f"{t['speakers']}:"]
+        for s in sorted(report.speakers, key=lambda s: not s.scored):  # the scored speaker's verdict first
+            if s.index is None or s.verdict is None:
+                idx = t["not_scored"] + (f" ({roles[s.role]})" if s.role in roles else "")
+            else:
+                idx = f"{shown_index(s.index, s.verdict, go, walk_away)} ({s.verdict})"
+            lines.append(f"  {s.name:<28} {s.words:>6} {t['words']}  {s.share:5.0%}  {t['index_word']} {idx}")
     if report.warnings:
-        lines += ["", "Warnings:", *(f"  - {w}" for w in report.warnings)]
+        lines += ["", f"{t['warnings']}:", *(f"  - {w}" for w in report.warnings)]
     return "\n".join(lines)
 
 
-def quote(report: Report, e: Evidence, width: int = 160) -> str:
-    """The words behind a piece of evidence: its sentence for a lexicon hit, on one line, cut at `width`."""
+def counted_signals(report: Report) -> dict[str, int]:
+    """Pieces of counted evidence per component: a whole number, where the component's `count`
+    is a weighted total (2.5 when a hit is down-weighted)."""
+    out = dict.fromkeys(report.components, 0)
+    for e in report.evidence:
+        if e.counted and e.component in out:
+            out[e.component] += 1
+    return out
+
+
+def sentence_of(report: Report, e: Evidence) -> str:
+    """The words behind a piece of evidence, on one line: its sentence for a lexicon hit."""
     text = e.text if e.source == "classifier" or not report.sentences else report.sentences[e.sentence].text
+    return " ".join(text.split())
+
+
+def quote(report: Report, e: Evidence, width: int = 160) -> str:
+    """The words behind a piece of evidence (`sentence_of`), cut at a word boundary within `width`."""
+    return cut(sentence_of(report, e), width)
+
+
+def cut(text: str, width: int = 160) -> str:
+    """`text` on one line, at most `width` characters, cut after a whole word with an ellipsis.
+
+    Example:
+        >>> cut("Nos clients sont des partenaires", 20)
+        'Nos clients sont…'
+    """
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    if text[width - 1] != " " and " " in head:  # never half a word
+        head = head[: head.rfind(" ")]
+    return head.rstrip(" ,;:.-–") + "…"
+
+
+def band(index: float, go: float, walk_away: float) -> str:
+    """The verdict band of an index value (go, probe or walk_away)."""
+    return "go" if index >= go else "walk_away" if index < walk_away else "probe"
+
+
+def shown_index(index: float, verdict: str, go: float, walk_away: float) -> str:
+    """The index as printed: a whole number, unless rounding would carry it across a verdict
+    threshold (39.7 would read « 40 » beside walk away): then one decimal, rounded down (« 39.7 »).
+
+    Example:
+        >>> shown_index(39.7, "walk_away", 65, 40), shown_index(40.2, "probe", 65, 40)
+        ('39.7', '40')
+    """
+    whole = f"{index:.0f}"
+    if verdict not in ("go", "probe", "walk_away") or band(float(whole), go, walk_away) == verdict:
+        return whole
+    return f"{math.floor(index * 10) / 10:.1f}"
+
+
+def thresholds(report: Report) -> tuple[float, float]:
+    """(go, walk_away) as used for this report: its provenance, else the bundled index model."""
+    found = report.provenance.get("settings", {}).get("thresholds") or {}
+    if "go" in found and "walk_away" in found:
+        return float(found["go"]), float(found["walk_away"])
+    from clientlens.index import load_index_model
+
+    model = load_index_model()
+    return model.go, model.walk_away
+
+
+def report_index(report: Report) -> str:
+    """The report's index as printed beside its verdict (`shown_index`)."""
+    return shown_index(report.index, report.verdict, *thresholds(report))
 
 
 def _why(e: Evidence) -> str:

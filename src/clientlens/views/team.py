@@ -1,0 +1,181 @@
+"""Text and HTML views of a TeamReport, in a report language (lang/<code>/report.json)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from clientlens.lang import report_strings
+from clientlens.taxonomy import VERDICT_COLOURS
+from clientlens.views.html import _ENV
+from clientlens.views.text import clock, cut, shown_index, thresholds
+
+if TYPE_CHECKING:
+    from clientlens.team import Decision, Member, TeamReport
+
+#: Quote width in the team views (characters).
+QUOTE_WIDTH = 140
+
+
+def rule_sentence(decision: Decision, leader: Member, language: str) -> str:
+    """The rule that produced the decision, in one sentence of the report language."""
+    s = report_strings(language)["team"]
+    kind = s[f"leader_kind_{decision.leader_kind}"] if decision.leader_kind else ""
+    return s["rules"][decision.rule_id].format(
+        leader=leader.name, index=member_index(leader), words=leader.words, kind=kind,
+        n_go=decision.n_go, n_judged=decision.n_judged,
+    )
+
+
+def member_index(m: Member) -> str:
+    """The member's index as printed beside their verdict (never across a threshold)."""
+    if m.report is None:
+        from clientlens.index import load_index_model
+
+        model = load_index_model()
+        return shown_index(m.index, m.verdict, model.go, model.walk_away)
+    return shown_index(m.index, m.verdict, *thresholds(m.report))
+
+
+def _who(m: Member) -> str:
+    return f"{m.name} ({m.title})" if m.title else m.name
+
+
+def _leader_basis(team: TeamReport, s: dict[str, Any]) -> str:
+    if team.leader_basis == "title":
+        return s["leader_title"].format(title=team.leader.title or "")
+    if team.leader_basis == "most_words":
+        return s["leader_most_words"].format(words=team.leader.words)
+    return s["leader_given"]
+
+
+def _share(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def team_summary(team: TeamReport, language: str) -> str:
+    """The team as plain text: decision, rule, leader, members' rows, quotes."""
+    strings = report_strings(language)
+    s, verdicts, roles = strings["team"], strings["verdict"], strings["role"]
+    lines = [
+        f"{s['decision']}: {verdicts[team.decision.decision]}",
+        f"{s['rule']}: {team.rule_in(language)}",
+        f"{s['leader']}: {_who(team.leader)} ({_leader_basis(team, s)})",
+        s["critical_mass"].format(min_members=team.min_respectful, share=_share(team.critical_mass)),
+        "",
+        f"{s['members']}:",
+        f"  {s['member']:<34} {s['index']:>6} {s['interval']:>10}  {s['verdict']:<20} {s['words']:>6}",
+    ]
+    for m in team.members:
+        mark = "*" if m.leader else " "
+        lo, hi = m.interval
+        verdict = verdicts[m.verdict] if m.judged else s["too_short"]
+        lines.append(f"{mark} {cut(_who(m), 34):<34} {member_index(m):>6} {f'{lo:.0f}–{hi:.0f}':>10}  "
+                     f"{verdict:<20} {m.words:>6}")
+    short = [m for m in team.members if not m.judged]
+    if short:
+        lines += ["", f"{s['too_short_list']}: " + ", ".join(f"{_who(m)} ({m.words} {s['words']})" for m in short)]
+    if team.left_out:
+        lines += ["", f"{s['not_scored']}: " + ", ".join(
+            f"{x.name} ({roles[x.role]}, {x.words} {s['words']})" for x in team.left_out)]
+    lines += ["", *_balance_lines(team, s)]
+    lines += ["", *_timeline_lines(team, s)]
+    lines += ["", f"{s['evidence']}:"]
+    for m in team.members:
+        lines.append(f"  {_who(m)}:")
+        for e in m.evidence:
+            at = f" {clock(e.t_start)}" if e.t_start is not None else ""
+            lines.append(f"    [{e.impact:+.1f}] « {cut(e.text, QUOTE_WIDTH)} » ({e.family}, #{e.id}{at})")
+        if not m.evidence:
+            lines.append(f"    {s['no_evidence']}")
+    if team.warnings:
+        lines += ["", f"{s['warnings']}:", *(f"  - {w}" for w in team.warnings)]
+    return "\n".join(lines)
+
+
+def _timeline_lines(team: TeamReport, s: dict[str, Any]) -> list[str]:
+    """One strip per member: where their signals fall over the meeting."""
+    from clientlens.balance import strip
+
+    end = team.timeline_end
+    axis = s["by_time"].format(end=clock(end)) if team.timeline_basis == "time" else s["by_position"]
+    lines = [f"{s['timeline']}, {axis}:"]
+    for m in team.members:
+        lines.append(f"  {cut(_who(m), 34):<34} |{strip(m.moments, end)}|")
+    return lines
+
+
+def _balance_lines(team: TeamReport, s: dict[str, Any]) -> list[str]:
+    """Share of each member's words on customers, figures and the rest, and how they name customers."""
+    lines = [f"{s['balance']}:",
+             f"  {'':<34} {s['customers']:>24} {s['figures']:>20} {s['other']:>20}   {s['humanisation']}"]
+    rows = [(_who(m), m.balance, m.humanisation) for m in team.members]
+    for who, b, h in [*rows, (s["meeting"], team.balance, team.humanisation)]:
+        lines.append(f"  {cut(who, 34):<34} {_share(b.share('customers')):>24} {_share(b.share('figures')):>20} "
+                     f"{_share(b.share('other')):>20}   {h.individual} / {h.abstract}")
+    return lines
+
+
+@dataclass(frozen=True)
+class _Row:
+    who: str
+    leader: bool
+    index: str
+    interval: str
+    verdict: str
+    verdict_name: str
+    colour: str
+    words: int
+    quotes: list[dict[str, str]]
+    bars: list[tuple[float, float, str, str]]  # talk balance: (x, width, colour, tooltip), in % of 100
+    named: str  # humanisation: individual / abstract
+
+
+def _context(team: TeamReport, language: str) -> dict[str, Any]:
+    strings = report_strings(language)
+    s, verdicts = strings["team"], strings["verdict"]
+    rows = []
+    for m in team.members:
+        lo, hi = m.interval
+        rows.append(_Row(
+            who=_who(m), leader=m.leader, index=member_index(m), interval=f"{lo:.0f}–{hi:.0f}",
+            verdict=verdicts[m.verdict] if m.judged else s["too_short"], verdict_name=m.verdict,
+            colour=VERDICT_COLOURS.get(m.verdict, "#444"), words=m.words,
+            quotes=[{"text": cut(e.text, QUOTE_WIDTH), "impact": f"{e.impact:+.1f}", "family": e.family,
+                     "at": clock(e.t_start) if e.t_start is not None else ""} for e in m.evidence],
+            bars=_bars(m.balance, s), named=f"{m.humanisation.individual} / {m.humanisation.abstract}",
+        ))
+    return {
+        "s": s, "roles": strings["role"], "team": team, "rows": rows, "rule": team.rule_in(language),
+        "decision": verdicts[team.decision.decision],
+        "decision_colour": VERDICT_COLOURS.get(team.decision.decision, "#444"),
+        "leader_basis": _leader_basis(team, s),
+        "critical_mass": s["critical_mass"].format(min_members=team.min_respectful,
+                                                   share=_share(team.critical_mass)),
+    }
+
+
+#: Colours of the talk-balance bars: customers, figures, other.
+BALANCE_COLOURS = {"customers": "#2a9d8f", "figures": "#e9a23b", "other": "#b8c0cc"}
+
+
+def _bars(balance: Any, s: dict[str, Any]) -> list[tuple[float, float, str, str]]:
+    """Stacked bar segments of a talk balance, for an inline SVG."""
+    out, x = [], 0.0
+    for part, colour in BALANCE_COLOURS.items():
+        width = 100.0 * balance.share(part)
+        out.append((round(x, 2), round(width, 2), colour, f"{s[part]}: {_share(balance.share(part))}"))
+        x += width
+    return out
+
+
+def team_fragment(team: TeamReport, language: str) -> str:
+    """The team as one `<div class="clientlens">` (Jupyter)."""
+    return _ENV.get_template("team.html.j2").render(_context(team, language))
+
+
+def team_page(team: TeamReport, language: str) -> str:
+    """The team as a standalone HTML page (no script, no network)."""
+    title = "clientlens – " + " + ".join(Path(x).name for x in team.sources) if team.sources else "clientlens"
+    return _ENV.get_template("team_page.html.j2").render(_context(team, language), title=title, lang=language)
