@@ -184,7 +184,8 @@ class Analyzer:
         chosen = [resolve_speakers(transcript, list(g)) for g in groups]
         everyone = set().union(*chosen) if chosen else set()
         collected = self._collect(transcript, parse_transcript(self.nlp, transcript, self._needs_parse), everyone)
-        reports = [self._report(transcript, collected, scored, list(g)) for scored, g in zip(chosen, groups, strict=True)]
+        reports = [self._report(transcript, collected, scored, list(g))
+                   for scored, g in zip(chosen, groups, strict=True)]
         return [redact_report(r, transcript) for r in reports] if redact else reports
 
     def analyze_doc(self, doc: Doc, speaker: str | None = None) -> Report:
