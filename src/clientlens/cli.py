@@ -282,13 +282,14 @@ def _analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_stdin(input_format: str | None, reading: dict) -> Transcript:
+def _read_stdin(input_format: str | None, reading: dict | None = None) -> Transcript:
     """The transcript on standard input (text unless `input_format`), within the input size limit
     (`reading`: encoding, decode_errors and max_bytes, as for a file)."""
     from clientlens.errors import InputError
     from clientlens.io.decode import max_input_bytes
     from clientlens.io.read import read_bytes
 
+    reading = reading or {"encoding": None, "decode_errors": "replace", "max_bytes": None}
     limit = max_input_bytes(reading["max_bytes"])
     data = sys.stdin.buffer.read(limit + 1)
     if len(data) > limit:

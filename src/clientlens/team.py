@@ -317,6 +317,18 @@ def read_team(source: str | Path | Transcript | Sequence[str | Path | Transcript
 # ---------------------------------------------------------------------------- the analysis
 
 
+def _sources(items: Sequence[Any]) -> tuple[str, ...]:
+    """The file names of the team's inputs: paths as given, and a Transcript's own source."""
+    out = []
+    for item in items:
+        if isinstance(item, Transcript):
+            if item.source:
+                out.append(str(item.source))
+        elif _is_path(item):
+            out.append(str(item))
+    return tuple(out)
+
+
 def analyze_team(
     source: str | Path | Transcript | Sequence[str | Path | Transcript],
     leader: str | None = None,
@@ -368,8 +380,7 @@ def analyze_team(
         decision=decision, leader=chief, leader_basis=basis,
         members=tuple(members), left_out=tuple(left_out), critical_mass=critical_mass,
         min_respectful=min_respectful, language=code,
-        sources=tuple(str(s) for s in ([source] if isinstance(source, str | Path | Transcript) else source)
-                      if _is_path(s)),
+        sources=_sources([source] if isinstance(source, str | Path | Transcript) else source),
         warnings=tuple(transcript.notes),
     )
 

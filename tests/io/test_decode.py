@@ -227,3 +227,9 @@ def test_cli_strict_decoding_and_forced_encoding(tmp_path, capsys):
     assert out["provenance"]["input"] == {"encoding": "mac-roman", "replaced_bytes": 0, "lines": [],
                                           "detected": False}
     assert LEADER in [s["name"] for s in out["speakers"]]
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01binary\x00", b"\x00\x01\x02ab\x00cd\x00"])
+def test_a_few_nul_bytes_are_binary_not_utf16(data):
+    with pytest.raises(InputError, match="binary"):
+        read_bytes(data, "txt", "t.txt")

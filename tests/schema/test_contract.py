@@ -184,7 +184,34 @@ def test_verdicts_of_the_schema_are_the_taxonomy_s():
 
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="batch_line"):
-        load_schema("team")
+        load_schema("teams")
+
+
+@pytest.mark.parametrize("name", ["codir_rivaud.txt", "codir_rivaud.vtt"])
+@pytest.mark.parametrize(("lang", "options"), [("fr", {}), ("en", {"critical_mass": 1.0}),
+                                                ("fr", {"leader": "Julien Faure"})])
+def test_team_reports_validate(analyzer, name, lang, options):
+    from clientlens.team import analyze_team
+
+    team = analyze_team(example_path(name), language=lang, analyzer=analyzer, **options)
+    validator("team").validate(json.loads(team.to_json()))
+
+
+@pytest.mark.parametrize("change", [
+    lambda t: t.update(decision="maybe"),
+    lambda t: t.pop("rule"),
+    lambda t: t["members"][0].pop("verdict"),
+    lambda t: t["leader"].update(basis="guess"),
+    lambda t: t.update(kind="report"),
+])
+def test_the_team_schema_rejects_broken_team_reports(analyzer, change):
+    from clientlens.team import analyze_team
+
+    team = json.loads(analyze_team(example_path("codir_rivaud.txt"), analyzer=analyzer).to_json())
+    validator("team").validate(team)
+    broken = copy.deepcopy(team)
+    change(broken)
+    assert not validator("team").is_valid(broken)
 
 
 @pytest.mark.parametrize("kind", [*KINDS, None])

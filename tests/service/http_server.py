@@ -94,9 +94,9 @@ def _wait_until_healthy(server: Server) -> None:
 TOKEN = "s3cret-token-for-tests"
 
 
-def validate(response: httpx.Response) -> dict:
-    """The JSON body of a response, validated: a report on success, the error object otherwise."""
+def validate(response: httpx.Response, success: str = "report") -> dict:
+    """The JSON body of a response, validated: a `success` kind (report, team) on 200, the error object otherwise."""
     data = response.json()
-    kind = "report" if response.status_code == 200 else "error"
+    kind = success if response.status_code == 200 else "error"
     jsonschema.Draft202012Validator(load_schema(kind)).validate(data)
     return data

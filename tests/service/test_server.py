@@ -152,6 +152,46 @@ def test_openapi_is_generated_from_the_contract_schema(server):
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
 
+CODIR = example_path("codir_rivaud.txt")
+
+
+@pytest.mark.parametrize(("name", "lang"), [("codir_rivaud.txt", "fr"), ("codir_rivaud.vtt", "en")])
+def test_team_meeting_is_what_the_cli_prints(server, name, lang):
+    path = example_path(name)
+    expected = {fmt: cli("team", path.name, "--format", fmt, "--lang", lang, cwd=path.parent)
+                for fmt in ("json", "text")}
+    with server.client() as client:
+        uploaded = client.post("/v1/team", files={"file": (path.name, path.read_bytes())}, data={"language": lang})
+        text = client.post("/v1/team", files={"file": (path.name, path.read_bytes())},
+                           data={"language": lang, "format": "text"})
+    team = validate(uploaded, "team")
+    assert uploaded.text == expected["json"].removesuffix("\n")
+    assert text.text == expected["text"].removesuffix("\n")
+    assert team["decision"] in {"go", "probe", "walk_away", "insufficient_speech"} and team["language"] == lang
+
+
+def test_team_as_json_text_with_options(server):
+    with server.client() as client:
+        response = client.post("/v1/team", json={"text": CODIR.read_text(encoding="utf-8"), "source": CODIR.name,
+                                                 "leader": "Catherine Rivaud", "critical_mass": 1.0})
+        unknown = client.post("/v1/team", json={"text": CODIR.read_text(encoding="utf-8"), "leader": "Marc Personne"})
+        bad = client.post("/v1/team", json={"text": CODIR.read_text(encoding="utf-8"), "critical_mass": 2})
+    team = validate(response, "team")
+    assert team["leader"] == {"name": "Catherine Rivaud", "inferred": False, "basis": "given"}
+    assert team["critical_mass"]["share"] == 1.0
+    assert (unknown.status_code, validate(unknown)["error"]["code"]) == (422, "speaker_not_found")
+    assert (bad.status_code, validate(bad)["error"]["code"]) == (422, "bad_request")
+
+
+def test_openapi_describes_the_team_route(server):
+    with server.client() as client:
+        document = client.get("/openapi.json").json()
+    operation = document["paths"]["/v1/team"]["post"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/team"}
+    assert {"TeamRequest", "TeamUpload", "team", "team_member"} <= set(document["components"]["schemas"])
+
+
 # ---------------------------------------------------------------------- bad requests
 
 

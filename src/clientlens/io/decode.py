@@ -282,9 +282,11 @@ def _bomless_utf16(data: bytes) -> str | None:
         return None
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
-    if odd > 3 * even:
+    # Text in a Latin script has a NUL in most of the high bytes of its code units: require it
+    # in at least 70 % of them, so that a few NUL bytes in binary data do not read as UTF-16.
+    if odd > 3 * even and odd >= 0.7 * len(sample[1::2]):
         return "utf-16-le"
-    if even > 3 * odd:
+    if even > 3 * odd and even >= 0.7 * len(sample[0::2]):
         return "utf-16-be"
     return None
 

@@ -24,10 +24,11 @@ from clientlens._version import __version__
 from clientlens.errors import ClientlensError
 from clientlens.report import SCHEMA_VERSION, Report
 from clientlens.service.engine import Engine
-from clientlens.service.openapi import ANALYZE_OPENAPI, VERSION_OPENAPI, contract_openapi
+from clientlens.service.openapi import ANALYZE_OPENAPI, TEAM_OPENAPI, VERSION_OPENAPI, contract_openapi
 from clientlens.service.problems import HTTP_CODES, ServiceError
-from clientlens.service.requests import analyze_job, read_body
+from clientlens.service.requests import analyze_job, read_body, team_job
 from clientlens.service.settings import Settings
+from clientlens.team import TeamReport
 
 log = logging.getLogger("clientlens.service")
 #: The API's version, the prefix of every route.
@@ -92,6 +93,14 @@ def _add_routes(app: FastAPI, engine: Engine, settings: Settings) -> None:
         report = await engine.run(engine.analyze, job)
         return respond(report, job.options.format)
 
+    @app.post(f"/{API}/team", summary="a leadership team in one meeting: members' verdicts and the team decision",
+              dependencies=guarded, openapi_extra=TEAM_OPENAPI, response_class=Response)
+    async def team(request: Request) -> Response:
+        body = await read_body(request.stream(), request.headers.get("content-length"), settings.max_bytes)
+        job = team_job(request.headers.get("content-type"), body)
+        team = await engine.run(engine.team, job)
+        return respond_team(team, job.options.format, job.options.language)
+
 
 def respond(report: Report, fmt: str) -> Response:
     """The report as the CLI prints it: `--format json` (Report.to_json()), text or html."""
@@ -100,6 +109,15 @@ def respond(report: Report, fmt: str) -> Response:
     if fmt == "text":
         return PlainTextResponse(report.summary())
     return Response(report.to_json(), media_type="application/json")
+
+
+def respond_team(team: TeamReport, fmt: str, language: str | None) -> Response:
+    """The team report as `clientlens team` prints it: json, text or html."""
+    if fmt == "html":
+        return HTMLResponse(team.to_html(language=language))
+    if fmt == "text":
+        return PlainTextResponse(team.summary(language))
+    return Response(team.to_json(), media_type="application/json")
 
 
 def error_response(error: ServiceError) -> JSONResponse:

@@ -27,6 +27,7 @@ from clientlens.pipeline import Analyzer
 from clientlens.report import Report
 from clientlens.service.problems import ServiceError
 from clientlens.service.requests import AnalyzeJob
+from clientlens.team import TeamReport, analyze_team
 
 T = TypeVar("T")
 #: A short French text analysed (and redacted) at start-up, so that the first request finds
@@ -74,6 +75,14 @@ class Engine:
         analyzer = self._variant(options.lexicon_only, options.go, options.walk_away)
         transcript = read_bytes(job.data, job.input_format, source=job.source)
         return analyzer.analyze_transcript(transcript, options.speaker, redact=options.redact)
+
+    def team(self, job: AnalyzeJob) -> TeamReport:
+        """Read one meeting and analyse its leadership team (on the analysis thread)."""
+        options = job.options
+        transcript = read_bytes(job.data, job.input_format, source=job.source)
+        chosen = {k: v for k, v in (("critical_mass", options.critical_mass),
+                                    ("min_respectful", options.min_respectful)) if v is not None}
+        return analyze_team(transcript, options.leader, language=options.language, analyzer=self.analyzer, **chosen)
 
     def _warm_up(self) -> None:
         self._variants[(False, None, None)] = Analyzer()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from clientlens.schema import load_schema
-from clientlens.service.requests import FILE_FIELD, AnalyzeOptions, AnalyzeRequest
+from clientlens.service.requests import FILE_FIELD, AnalyzeOptions, AnalyzeRequest, TeamOptions, TeamRequest
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -50,6 +50,20 @@ ANALYZE_OPENAPI: dict[str, Any] = {
         ),
     },
 }
+#: What FastAPI merges into the operation of POST /v1/team.
+TEAM_OPENAPI: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {
+        "application/json": {"schema": ref("TeamRequest")},
+        "multipart/form-data": {"schema": ref("TeamUpload")},
+    }},
+    "responses": {
+        "200": {"description": "the team report (docs/schema.md, Team report), or its text or HTML rendering",
+                "content": {"application/json": {"schema": ref("team")},
+                            "text/plain": {"schema": {"type": "string"}},
+                            "text/html": {"schema": {"type": "string"}}}},
+        **{k: v for k, v in ANALYZE_OPENAPI["responses"].items() if k != "200"},
+    },
+}
 VERSION_OPENAPI: dict[str, Any] = {"responses": _errors(_AUTH)}
 
 
@@ -59,15 +73,19 @@ def contract_components() -> dict[str, Any]:
 
 
 def request_components() -> dict[str, Any]:
-    """The request bodies of POST /v1/analyze: a JSON text, or an upload form."""
-    upload = AnalyzeOptions.model_json_schema(ref_template=COMPONENTS + "{model}")
-    upload["title"] = "AnalyzeUpload"
+    """The request bodies of POST /v1/analyze and POST /v1/team: a JSON text, or an upload form."""
+    return {**_bodies("Analyze", AnalyzeRequest, AnalyzeOptions), **_bodies("Team", TeamRequest, TeamOptions)}
+
+
+def _bodies(name: str, request: Any, options: Any) -> dict[str, Any]:
+    upload = options.model_json_schema(ref_template=COMPONENTS + "{model}")
+    upload["title"] = f"{name}Upload"
     upload["properties"] = {FILE_FIELD: {"type": "string", "contentMediaType": "application/octet-stream",
                                          "description": "the transcript; its extension chooses the reader"},
                             **upload["properties"]}
     upload["required"] = [FILE_FIELD]
-    return {"AnalyzeRequest": AnalyzeRequest.model_json_schema(ref_template=COMPONENTS + "{model}"),
-            "AnalyzeUpload": upload}
+    return {f"{name}Request": request.model_json_schema(ref_template=COMPONENTS + "{model}"),
+            f"{name}Upload": upload}
 
 
 def contract_openapi(app: FastAPI) -> dict[str, Any]:

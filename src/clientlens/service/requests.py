@@ -49,6 +49,28 @@ class AnalyzeOptions(BaseModel):
         return self
 
 
+class TeamOptions(BaseModel):
+    """How to analyse a leadership team: the options of `clientlens team` (docs/team.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    leader: str | None = Field(None, description="the leader's name; inferred when absent (a title, else most words)")
+    input_format: Literal["txt", "md", "vtt", "srt", "docx", "json"] | None = Field(
+        None, description="reader to use; by default the upload's file extension, or txt for a text")
+    critical_mass: float | None = Field(None, gt=0, le=1, description="share of the other judged members who "
+                                        "must read as go when the leader reads as probe (default 1/3)")
+    min_respectful: int | None = Field(None, ge=0, description="and at least this many of them (default 2)")
+    language: Literal["fr", "en"] | None = Field(None, description="report language of `rule`, text and html")
+    format: Literal["json", "text", "html"] = Field("json", description="json: the team report of docs/schema.md")
+
+
+class TeamRequest(TeamOptions):
+    """A JSON body for POST /v1/team: one meeting as text, and the options."""
+
+    text: str = Field(description="the meeting, in the format `input_format` names (txt by default)")
+    source: str | None = Field(None, max_length=1024, description="a name for the meeting's source")
+
+
 class AnalyzeRequest(AnalyzeOptions):
     """A JSON body: the transcript as text, and the options."""
 
@@ -63,7 +85,7 @@ class AnalyzeJob:
     data: bytes
     input_format: str
     source: str | None
-    options: AnalyzeOptions
+    options: AnalyzeOptions | TeamOptions
 
 
 async def read_body(stream: AsyncIterator[bytes], declared: str | None, max_bytes: int) -> bytes:
@@ -87,26 +109,35 @@ def _too_large(max_bytes: int) -> ServiceError:
 
 def analyze_job(content_type: str | None, body: bytes) -> AnalyzeJob:
     """The job of a POST /v1/analyze body: JSON, or multipart/form-data with a `file`."""
+    return _job(content_type, body, AnalyzeRequest, AnalyzeOptions)
+
+
+def team_job(content_type: str | None, body: bytes) -> AnalyzeJob:
+    """The job of a POST /v1/team body (one meeting): JSON, or multipart/form-data with a `file`."""
+    return _job(content_type, body, TeamRequest, TeamOptions)
+
+
+def _job(content_type: str | None, body: bytes, request: type[BaseModel], options: type[BaseModel]) -> AnalyzeJob:
     kind = (content_type or "").split(";")[0].strip().lower()
     if kind == "application/json":
-        return _json_job(body)
+        return _json_job(body, request, options)
     if kind == "multipart/form-data":
-        return _upload_job(content_type or "", body)
+        return _upload_job(content_type or "", body, options)
     raise ServiceError(415, "unsupported_media_type",
                        f"send application/json or multipart/form-data, not {kind or 'a body without Content-Type'}")
 
 
-def _json_job(body: bytes) -> AnalyzeJob:
+def _json_job(body: bytes, request_model: type[BaseModel], options_model: type[BaseModel]) -> AnalyzeJob:
     _check_utf8(body, "the JSON body")
-    request = AnalyzeRequest.model_validate_json(body)
+    request = request_model.model_validate_json(body)
     fmt = request.input_format or "txt"
     if fmt not in TEXT_FORMATS:
         raise ServiceError(422, "bad_request", f"input_format {fmt} is binary: upload the file as multipart/form-data")
-    options = AnalyzeOptions.model_validate(request.model_dump(exclude={"text", "source"}))
+    options = options_model.model_validate(request.model_dump(exclude={"text", "source"}))
     return AnalyzeJob(request.text.encode("utf-8"), fmt, request.source, options)
 
 
-def _upload_job(content_type: str, body: bytes) -> AnalyzeJob:
+def _upload_job(content_type: str, body: bytes, options_model: type[BaseModel]) -> AnalyzeJob:
     fields, files = parse_form(content_type, body)
     if list(files) != [FILE_FIELD] or len(files[FILE_FIELD]) != 1:
         raise ServiceError(422, "bad_request", f"send exactly one file, in the form field {FILE_FIELD!r}")
@@ -114,7 +145,7 @@ def _upload_job(content_type: str, body: bytes) -> AnalyzeJob:
     values = {k: v[0] if len(v) == 1 or k != "speaker" else v for k, v in fields.items()}
     if any(len(v) > 1 for k, v in fields.items() if k != "speaker"):
         raise ServiceError(422, "bad_request", "only `speaker` may be repeated")
-    options = AnalyzeOptions.model_validate(values)
+    options = options_model.model_validate(values)
     name = _base_name(filename)
     return AnalyzeJob(data, input_format_of(PurePosixPath(name), options.input_format), name or None, options)
 
