@@ -36,7 +36,10 @@ def test_valid_thresholds_are_kept_as_floats(kwargs, expected):
      ({"input_format": "pdf"}, "unknown input format 'pdf'"),
      ({"speaker": []}, "speaker must be"),
      ({"speaker": ["  "]}, "speaker must be"),
-     ({"redact": "yes"}, "redact must be True or False")],
+     ({"redact": "yes"}, "redact must be True or False"),
+     ({"decode_errors": "ignore"}, "decode_errors must be one of replace, strict"),
+     ({"max_bytes": 0}, "max_bytes must be a positive whole number"),
+     ({"max_bytes": "1e6"}, "max_bytes must be a positive whole number")],
 )
 def test_invalid_options_raise_a_clear_options_error(kwargs, message):
     with pytest.raises(OptionsError, match=message) as info:
@@ -136,3 +139,38 @@ def test_cli_accepts_valid_thresholds(example):
     report = json.loads(out.stdout)
     assert report["provenance"]["settings"]["thresholds"] == {"go": 20.0, "walk_away": 10.0}
     assert report["verdict"] == ("go" if report["index"] >= 20 else "probe")
+
+
+def _stray_byte_folder(tmp_path):
+    """A folder with the example and a copy of it holding one invalid UTF-8 byte."""
+    from clientlens.resources import example_path
+
+    data = example_path("entretien_concession.txt").read_bytes()
+    (tmp_path / "clean.txt").write_bytes(data)
+    (tmp_path / "stray.txt").write_bytes(data.replace("…".encode(), b"\xff", 1))
+    return tmp_path
+
+
+@pytest.mark.parametrize(("flags", "failed"), [((), 0), (("--strict-decoding",), 1), (("--encoding", "ascii"), 0),
+                                              (("--encoding", "ascii", "--strict-decoding"), 2)])
+def test_batches_read_files_as_the_reading_options_say(tmp_path, flags, failed):
+    """--encoding, --strict-decoding (and --max-bytes) reach every file of a directory."""
+    import json
+
+    (tmp_path / "in").mkdir()
+    folder = _stray_byte_folder(tmp_path / "in")
+    done = cli("analyze", str(folder), "--speaker", "Bruno Caradec", "--format", "json", "--quiet", *flags)
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == 2 and sum("error" in line for line in lines) == failed
+    assert all(line["error"]["code"] == "input_error" for line in lines if "error" in line)
+    expected = "ascii" if "ascii" in flags else "utf-8"
+    assert all(line["report"]["provenance"]["input"]["encoding"] == expected for line in lines if "report" in line)
+
+
+def test_batch_api_takes_the_reading_options(tmp_path):
+    from clientlens.batch import BatchError, analyze_many
+
+    folder = _stray_byte_folder(tmp_path)
+    results = analyze_many([folder], speaker="Bruno Caradec", decode_errors="strict", max_bytes=10**8, n_jobs=1,
+                           progress=False)
+    assert [isinstance(r, BatchError) for r in results] == [False, True]

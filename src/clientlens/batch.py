@@ -159,7 +159,7 @@ def _message(exc: Exception) -> str:
 def _analyze_item(analyzer: Analyzer, item: Item, options: AnalysisOptions) -> Report:
     speaker = list(options.speaker) if options.speaker is not None else None
     if isinstance(item, Path) or _looks_like_path(item):
-        return analyzer.analyze_file(item, speaker, options.input_format, redact=options.redact)
+        return analyzer.analyze_file(item, speaker, options.input_format, redact=options.redact, **options.reading())
     if not isinstance(item, str):
         raise InputError(f"expected a text or a path, got {type(item).__name__}")
     return analyzer.analyze(item, speaker, redact=options.redact)

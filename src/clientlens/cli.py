@@ -253,7 +253,8 @@ def _options(args: argparse.Namespace) -> AnalysisOptions:
 
     return AnalysisOptions(lexicon_files=tuple(args.lexicon), use_classifier=not args.lexicon_only, go=args.go,
                            walk_away=args.walk_away, speaker=args.speaker, input_format=args.input_format,
-                           redact=args.redact)
+                           redact=args.redact, encoding=args.encoding, decode_errors=args.decode_errors,
+                           max_bytes=args.max_bytes)
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -269,7 +270,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
     analyzer = Analyzer(options=options)
     speaker = list(options.speaker) if options.speaker else None
-    reading = {"encoding": args.encoding, "decode_errors": args.decode_errors, "max_bytes": args.max_bytes}
+    reading = options.reading()
     if args.path == STDIN:
         report = analyzer.analyze_transcript(_read_stdin(args.input_format, reading), speaker, redact=options.redact)
     else:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from clientlens.errors import OptionsError, excerpt
+from clientlens.io.decode import DECODE_ERRORS
 from clientlens.io.read import INPUT_FORMATS
 
 #: The range of the index, hence of the verdict thresholds.
@@ -34,6 +35,9 @@ class AnalysisOptions:
         speaker: the speaker name(s) to score; None scores all speech.
         input_format: format of path inputs, overriding their extension (INPUT_FORMATS).
         redact: pseudonymise person and speaker names in every output.
+        encoding: force the encoding of text files (default: detected; clientlens.io.decode).
+        decode_errors: "replace" invalid bytes by U+FFFD and report them, or "strict": refuse.
+        max_bytes: the size limit of an input file (default 20,000,000, or CLIENTLENS_MAX_BYTES).
 
     Raises:
         OptionsError: a threshold outside 0..100, walk_away >= go, an unknown input format,
@@ -47,6 +51,9 @@ class AnalysisOptions:
     speaker: tuple[str, ...] | None = None
     input_format: str | None = None
     redact: bool = False
+    encoding: str | None = None
+    decode_errors: str = "replace"
+    max_bytes: int | None = None
 
     def __post_init__(self) -> None:
         files = self.lexicon_files
@@ -64,6 +71,12 @@ class AnalysisOptions:
         for name in ("go", "walk_away"):
             object.__setattr__(self, name, check_threshold(name, getattr(self, name)))
         check_thresholds(self.go, self.walk_away)
+        if self.decode_errors not in DECODE_ERRORS:
+            raise OptionsError(f"decode_errors must be one of {', '.join(DECODE_ERRORS)}, "
+                               f"not {excerpt(self.decode_errors)}")
+        if self.max_bytes is not None and (isinstance(self.max_bytes, bool) or not isinstance(self.max_bytes, int)
+                                           or self.max_bytes <= 0):
+            raise OptionsError(f"max_bytes must be a positive whole number, not {excerpt(self.max_bytes)}")
         if self.input_format is not None and self.input_format.lower().lstrip(".") not in INPUT_FORMATS:
             raise OptionsError(f"unknown input format {excerpt(self.input_format)}; "
                                f"choose from {', '.join(INPUT_FORMATS)}")
@@ -88,6 +101,10 @@ class AnalysisOptions:
         """The keyword arguments of `Analyzer` these options set."""
         return {"lexicon_files": self.lexicon_files, "use_classifier": self.use_classifier,
                 "go": self.go, "walk_away": self.walk_away}
+
+    def reading(self) -> dict[str, Any]:
+        """The keyword arguments of `read_file` / `Analyzer.analyze_file` that say how to read a file."""
+        return {"encoding": self.encoding, "decode_errors": self.decode_errors, "max_bytes": self.max_bytes}
 
     def analyzer_key(self) -> tuple[Any, ...]:
         """What tells two Analyzers apart: equal keys share one loaded Analyzer."""
