@@ -156,17 +156,6 @@ def _context(report: Report, language: str | None = None) -> dict[str, object]:
 # ---------------------------------------------------------------- header: index, gauge, components
 
 
-def _thresholds(report: Report) -> tuple[float, float]:
-    """(walk_away, go) as used for this report: its provenance, else the bundled index model."""
-    found = report.provenance.get("settings", {}).get("thresholds") or {}
-    if "go" in found and "walk_away" in found:
-        return float(found["walk_away"]), float(found["go"])
-    from clientlens.index import load_index_model
-
-    model = load_index_model()
-    return model.walk_away, model.go
-
-
 @dataclass(frozen=True)
 class _Gauge:
     """Geometry of the horizontal 0–100 gauge, in SVG units."""
@@ -190,7 +179,7 @@ class _Gauge:
 
 def _gauge(report: Report, width: int = 340) -> _Gauge:
     """Horizontal 0–100 gauge: verdict zones, the interval as a band, the index as a marker."""
-    walk_away, go = _thresholds(report)
+    go, walk_away = thresholds(report)
     pad, top, track = 10, 22, 14
     inner = width - 2 * pad
 
