@@ -184,6 +184,13 @@ class TeamReport:
         ends = [s.t_end or s.t_start or 0.0 for m in self.members if m.report for s in m.report.sentences]
         return max(ends, default=1.0) or 1.0
 
+    def moments_of(self, member: Member) -> list[Moment]:
+        """A member's moments on the team's axis: by time when the team's `timeline_basis` is
+        time, else every member's by position (one untimed file puts the whole team by position)."""
+        if member.report is None:
+            return []
+        return timeline(member.report, by_position=self.timeline_basis == "position")[1]
+
     @property
     def rule(self) -> str:
         """The rule that produced the decision, in one sentence of the report language."""
@@ -208,7 +215,7 @@ class TeamReport:
                        "basis": self.leader_basis},
             "critical_mass": {"share": round(self.critical_mass, 4), "min_members": self.min_respectful,
                               "judged_others": self.decision.n_judged, "go_others": self.decision.n_go},
-            "members": [m.to_dict() for m in self.members],
+            "members": [{**m.to_dict(), "timeline": [as_plain(x) for x in self.moments_of(m)]} for m in self.members],
             "talk_balance": self.balance.to_dict(),
             "humanisation": self.humanisation.to_dict(),
             "timeline": {"basis": self.timeline_basis, "end": self.timeline_end},
