@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from clientlens.batch import analyze_many
     from clientlens.classifier.model import load_classifier
     from clientlens.classifier.training import train
+    from clientlens.comparison import Comparison, compare
     from clientlens.pipeline import Analyzer, analyze, analyze_file
     from clientlens.report import Report
     from clientlens.team import TeamReport, analyze_team
@@ -35,6 +36,8 @@ _LAZY: dict[str, str] = {
     "analyze_file": "clientlens.pipeline",
     "analyze_many": "clientlens.batch",
     "analyze_team": "clientlens.team",
+    "compare": "clientlens.comparison",
+    "Comparison": "clientlens.comparison",
     "TeamReport": "clientlens.team",
     "load_classifier": "clientlens.classifier.model",
     "Report": "clientlens.report",
@@ -58,6 +61,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "Analyzer",
     "ClientlensError",
+    "Comparison",
     "InputError",
     "LexiconError",
     "ModelError",
@@ -70,6 +74,7 @@ __all__ = [
     "analyze_file",
     "analyze_many",
     "analyze_team",
+    "compare",
     "load_classifier",
     "reports_frame",
     "train",

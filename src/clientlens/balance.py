@@ -130,11 +130,12 @@ class Moment:
     id: int
 
 
-def timeline(report: Report) -> tuple[str, list[Moment]]:
+def timeline(report: Report, by_position: bool = False) -> tuple[str, list[Moment]]:
     """("time" or "position", the counted evidence in order): by cue time when every counted
-    piece has one (VTT, SRT, JSON, timestamped text), else by position in the text."""
+    piece has one (VTT, SRT, JSON, timestamped text) and `by_position` is False, else by
+    position in the text."""
     counted = [(i, e) for i, e in enumerate(report.evidence) if e.counted and e.impact]
-    if counted and all(e.t_start is not None for _, e in counted):
+    if not by_position and counted and all(e.t_start is not None for _, e in counted):
         return "time", [Moment(float(e.t_start or 0.0), e.impact, i) for i, e in counted]
     size = max(len(report.text), 1)
     return "position", [Moment(round(e.start / size, 4), e.impact, i) for i, e in counted]

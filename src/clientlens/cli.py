@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit = sub.add_parser("fit-index", help="refit the index weights on the rated transcripts")
     fit.set_defaults(run=_fit_index)
     _add_team(sub)
+    _add_compare(sub)
     return parser
 
 
@@ -181,6 +182,52 @@ def _team(args: argparse.Namespace) -> int:
     else:
         print(team.to_json() if args.format == "json" else team.summary())
     return 0
+
+
+#: The --speaker value that takes the leader of the file's team (inferred), as without --speaker.
+INFER_SPEAKER = "-"
+
+
+def _add_compare(sub: argparse._SubParsersAction) -> None:
+    compare = sub.add_parser("compare", help="several leaders or companies side by side, sorted by index")
+    compare.add_argument("paths", nargs="+", metavar="FILE", help="one transcript per leader or company")
+    _add_input_format(compare)
+    compare.add_argument("--speaker", action="append", metavar="NAME",
+                         help="the speaker to score, once per FILE in order; - takes the leader of the "
+                              "file's team (default for every file: its leader, inferred from titles, else "
+                              "most words)")
+    compare.add_argument("--label", action="append", metavar="TEXT",
+                         help="the row's name, once per FILE in order (default: the file's name)")
+    compare.add_argument("--format", choices=OUTPUT_FORMATS, default="text",
+                         help="text table, JSON (docs/schema.md, Comparison), a standalone HTML page or CSV")
+    compare.add_argument("--lang", choices=("fr", "en"), help="report language (default: the input's, French)")
+    compare.add_argument("-o", "--output", metavar="FILE",
+                         help="write the output to FILE (replaced atomically when complete) instead of stdout")
+    compare.set_defaults(run=_compare, parser=compare)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """Exit status 1 when an entry failed: its row shows the error, the others are all there."""
+    from pathlib import Path
+
+    from clientlens.comparison import compare
+
+    n = len(args.paths)
+    for option, values, hint in (("--speaker", args.speaker, f"; {INFER_SPEAKER} takes the file's leader"),
+                                 ("--label", args.label, "")):
+        if values is not None and len(values) != n:
+            raise UsageError(f"{option}: give it once per FILE ({n}), got {len(values)}{hint}", args.parser)
+    speakers = [None if s in (INFER_SPEAKER, "") else s for s in args.speaker] if args.speaker else None
+    result = compare([Path(p) for p in args.paths], speakers=speakers, labels=args.label, language=args.lang,
+                     input_format=args.input_format)
+    render = {"text": lambda: result.summary() + "\n", "json": lambda: result.to_json() + "\n",
+              "html": result.to_html, "csv": result.to_csv}
+    _emit(render[args.format](), args.output)
+    if result.failed:
+        names = ", ".join(f"{r.name} ({r.error.code})" for r in result.failed if r.error is not None)
+        print(f"clientlens: {len(result.failed)} of {n} failed: {names}", file=sys.stderr)
+        return EXIT_FAILED_ITEMS
+    return EXIT_OK
 
 
 def _add_input_format(parser: argparse.ArgumentParser) -> None:

@@ -184,6 +184,13 @@ class TeamReport:
         ends = [s.t_end or s.t_start or 0.0 for m in self.members if m.report for s in m.report.sentences]
         return max(ends, default=1.0) or 1.0
 
+    def moments_of(self, member: Member) -> list[Moment]:
+        """A member's moments on the team's axis: by time when the team's `timeline_basis` is
+        time, else every member's by position (one untimed file puts the whole team by position)."""
+        if member.report is None:
+            return []
+        return timeline(member.report, by_position=self.timeline_basis == "position")[1]
+
     @property
     def rule(self) -> str:
         """The rule that produced the decision, in one sentence of the report language."""
@@ -208,7 +215,7 @@ class TeamReport:
                        "basis": self.leader_basis},
             "critical_mass": {"share": round(self.critical_mass, 4), "min_members": self.min_respectful,
                               "judged_others": self.decision.n_judged, "go_others": self.decision.n_go},
-            "members": [m.to_dict() for m in self.members],
+            "members": [{**m.to_dict(), "timeline": [as_plain(x) for x in self.moments_of(m)]} for m in self.members],
             "talk_balance": self.balance.to_dict(),
             "humanisation": self.humanisation.to_dict(),
             "timeline": {"basis": self.timeline_basis, "end": self.timeline_end},
@@ -281,20 +288,26 @@ def _numbers_first(components: dict[str, Component]) -> bool:
 # ---------------------------------------------------------------------------- reading
 
 
-def _is_path(source: object) -> bool:
+def is_path_source(source: object) -> bool:
     """A Path, or a one-line str ending with a transcript extension; other strs are texts."""
     return isinstance(source, Path) or (
         isinstance(source, str) and "\n" not in source and source.lower().endswith(_PATH_SUFFIXES))
 
 
-def _read_one(source: str | Path | Transcript, input_format: str | None) -> Transcript:
+def read_source(source: str | Path | Transcript, input_format: str | None = None) -> Transcript:
+    """One transcript: a Transcript as it is, a path (a Path, or a one-line str ending with a
+    transcript extension) read from its file, any other str parsed as a text.
+
+    Raises:
+        InputError: not a path, a text or a Transcript; or the file cannot be read.
+    """
     if isinstance(source, Transcript):
         return source
-    if _is_path(source):
+    if is_path_source(source):
         return read_file(source, input_format)
     if isinstance(source, str):
         return parse_text(source)
-    raise InputError(f"analyze_team() takes paths, a text or a Transcript, got {type(source).__name__}")
+    raise InputError(f"expected a path, a text or a Transcript, got {type(source).__name__}")
 
 
 def read_team(source: str | Path | Transcript | Sequence[str | Path | Transcript],
@@ -307,7 +320,7 @@ def read_team(source: str | Path | Transcript | Sequence[str | Path | Transcript
     many = [source] if isinstance(source, str | Path | Transcript) else list(source)
     if not many:
         raise InputError("analyze_team() needs at least one transcript")
-    transcript = concatenate([_read_one(s, input_format) for s in many])
+    transcript = concatenate([read_source(s, input_format) for s in many])
     if not transcript.speakers:
         raise InputError("the transcript has no speaker labels (« Name : text »): a team analysis "
                          "needs to know who speaks")
@@ -324,7 +337,7 @@ def _sources(items: Sequence[Any]) -> tuple[str, ...]:
         if isinstance(item, Transcript):
             if item.source:
                 out.append(str(item.source))
-        elif _is_path(item):
+        elif is_path_source(item):
             out.append(str(item))
     return tuple(out)
 
@@ -426,21 +439,29 @@ def _leader(keys: list[str], reports: list[Report], led: set[str], given: str | 
     return max(keys, key=lambda k: words[k]), "most_words"
 
 
-def _member(key: str, labels: list[str], title: str | None, leader: bool, report: Report) -> Member:
-    from clientlens.roles import split_label
+def top_quotes(report: Report, n: int = EVIDENCE_PER_MEMBER) -> tuple[MemberEvidence, ...]:
+    """The `n` strongest quotes of a report, one per sentence, in the order of `Report.top_evidence`
+    (the counted evidence that moved the index most in the direction of the result)."""
     from clientlens.views.text import sentence_of
 
     ids = {id(e): i for i, e in enumerate(report.evidence)}
     top: list[MemberEvidence] = []
     for e in report.top_evidence(len(report.evidence)):
+        if len(top) >= n:
+            break
         text = sentence_of(report, e)
-        if len(top) < EVIDENCE_PER_MEMBER and all(t.text != text for t in top):  # one quote per sentence
+        if all(t.text != text for t in top):  # one quote per sentence
             top.append(MemberEvidence(id=ids[id(e)], text=text, term=e.text, impact=e.impact, family=e.family,
                                       component=e.component, start=e.start, end=e.end, t_start=e.t_start))
+    return tuple(top)
+
+
+def _member(key: str, labels: list[str], title: str | None, leader: bool, report: Report) -> Member:
+    from clientlens.roles import split_label
+
     return Member(
         name=split_label(labels[0])[0], title=title, labels=tuple(labels), leader=leader, index=report.index,
         interval=report.interval, verdict=report.verdict, components=report.components, words=report.words,
-        evidence=tuple(top), balance=talk_balance(report), humanisation=report_humanisation(report), report=report,
+        evidence=top_quotes(report), balance=talk_balance(report), humanisation=report_humanisation(report),
+        report=report,
     )
-
-

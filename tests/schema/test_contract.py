@@ -220,3 +220,40 @@ def test_cli_prints_the_schema(kind):
     done = subprocess.run([sys.executable, "-m", "clientlens", "schema", *args], capture_output=True, text=True,
                           check=True)
     assert json.loads(done.stdout) == load_schema(kind)
+
+
+@pytest.fixture(scope="module")
+def comparison(analyzer, tmp_path_factory) -> dict:
+    """A comparison with a scored row of each kind (a team's leader, a named speaker, an unlabelled
+    text) and a failed row."""
+    from clientlens.comparison import compare
+    from clientlens.io.plain import parse_text
+
+    text = parse_text("Nos clients sont des partenaires. Nous les écoutons et nous les rappelons toujours.")
+    missing = tmp_path_factory.mktemp("comparison") / "absent.txt"
+    result = compare([example_path("codir_rivaud.vtt"), example_path("reunion_mutuelle.txt"), text, missing],
+                     speakers=[None, "Sarah Lemaire", None, None], language="en", analyzer=analyzer)
+    return json.loads(result.to_json())
+
+
+def test_comparisons_validate(comparison):
+    validator("comparison").validate(comparison)
+    assert {r["speaker_basis"] for r in comparison["rows"]} == {"title", "given", "all_speech", None}
+    assert comparison["rows"][-1]["error"]["code"] == "input_error"
+
+
+@pytest.mark.parametrize("change", [
+    lambda c: c.update(kind="team"),
+    lambda c: c.update(rows=[]),
+    lambda c: c["rows"][0].pop("quote"),
+    lambda c: c["rows"][0].update(verdict="maybe"),
+    lambda c: c["rows"][0].update(speaker_basis="guess"),
+    lambda c: c["rows"][0].update(error={"code": "input_error", "message": "x", "type": "InputError"}),
+    lambda c: c["rows"][-1].update(index=50.0),
+    lambda c: c["rows"][-1]["error"].pop("code"),
+    lambda c: c["rows"][0]["quote"].pop("impact"),
+])
+def test_the_comparison_schema_rejects_broken_comparisons(comparison, change):
+    broken = copy.deepcopy(comparison)
+    change(broken)
+    assert not validator("comparison").is_valid(broken)

@@ -241,6 +241,21 @@ def _chromium(page: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedPr
     return done
 
 
+def console_messages(page: Path, tmp_path: Path) -> tuple[list[str], str]:
+    """(the messages the page wrote to the browser's console, its DOM): Chromium logs them on
+    stderr as `...:CONSOLE:<line>] "message", source: ...` with --enable-logging=stderr."""
+    done = _chromium(page, tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom")
+    return [line for line in done.stderr.splitlines() if ":CONSOLE" in line], done.stdout
+
+
+def test_console_check_sees_a_pages_errors(tmp_path):
+    """The console check used on the pages below can fail."""
+    page = tmp_path / "noisy.html"
+    page.write_text("<!DOCTYPE html><p>x</p><script>console.error('cl-noisy'); missingFunction();</script>", "utf-8")
+    messages, _ = console_messages(page, tmp_path)
+    assert any("cl-noisy" in m for m in messages) and any("missingFunction" in m for m in messages)
+
+
 def test_browser_renders_verdict_evidence_and_speakers(concession, tmp_path):
     page = tmp_path / "report.html"
     concession.to_html(page)

@@ -15,7 +15,7 @@ from typing import Any
 
 CONTRACT_FILE = Path(__file__).with_name("contract.schema.json")
 #: The output kinds a caller can ask for; the other `$defs` are their parts.
-KINDS = ("report", "batch_line", "error", "team")
+KINDS = ("report", "batch_line", "error", "team", "comparison")
 
 
 @cache
@@ -27,7 +27,7 @@ def load_schema(kind: str | None = None) -> dict[str, Any]:
     """The contract's schema for one output kind, or the whole contract when `kind` is None.
 
     Args:
-        kind: "report", "batch_line", "error" or "team".
+        kind: "report", "batch_line", "error", "team" or "comparison".
 
     Returns:
         A fresh dict (the caller may change it): the kind's definition at the top, with the

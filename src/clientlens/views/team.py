@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,6 +11,8 @@ from clientlens.lang import report_strings
 from clientlens.taxonomy import VERDICT_COLOURS
 from clientlens.views.html import _ENV
 from clientlens.views.text import clock, cut, shown_index, thresholds
+from clientlens.views.timeline import member_name as _who
+from clientlens.views.timeline import quote_anchor, team_timeline
 
 if TYPE_CHECKING:
     from clientlens.team import Decision, Member, TeamReport
@@ -36,10 +39,6 @@ def member_index(m: Member) -> str:
         model = load_index_model()
         return shown_index(m.index, m.verdict, model.go, model.walk_away)
     return shown_index(m.index, m.verdict, *thresholds(m.report))
-
-
-def _who(m: Member) -> str:
-    return f"{m.name} ({m.title})" if m.title else m.name
 
 
 def _leader_basis(team: TeamReport, s: dict[str, Any]) -> str:
@@ -102,7 +101,7 @@ def _timeline_lines(team: TeamReport, s: dict[str, Any]) -> list[str]:
     axis = s["by_time"].format(end=clock(end)) if team.timeline_basis == "time" else s["by_position"]
     lines = [f"{s['timeline']}, {axis}:"]
     for m in team.members:
-        lines.append(f"  {cut(_who(m), 34):<34} |{strip(m.moments, end)}|")
+        lines.append(f"  {cut(_who(m), 34):<34} |{strip(team.moments_of(m), end)}|")
     return lines
 
 
@@ -132,22 +131,32 @@ class _Row:
     named: str  # humanisation: individual / abstract
 
 
+def _anchor_prefix(team: TeamReport) -> str:
+    """A prefix for the page's ids, the same for the same team, other for another: two teams
+    shown in one notebook keep their links apart."""
+    key = "\n".join([*team.sources, *(f"{m.name}:{m.words}:{m.index}" for m in team.members)])
+    return "cl-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
 def _context(team: TeamReport, language: str) -> dict[str, Any]:
     strings = report_strings(language)
     s, verdicts = strings["team"], strings["verdict"]
+    prefix = _anchor_prefix(team)
     rows = []
-    for m in team.members:
+    for n, m in enumerate(team.members):
         lo, hi = m.interval
         rows.append(_Row(
             who=_who(m), leader=m.leader, index=member_index(m), interval=f"{lo:.0f}–{hi:.0f}",
             verdict=verdicts[m.verdict] if m.judged else s["too_short"], verdict_name=m.verdict,
             colour=VERDICT_COLOURS.get(m.verdict, "#444"), words=m.words,
             quotes=[{"text": cut(e.text, QUOTE_WIDTH), "impact": f"{e.impact:+.1f}", "family": e.family,
-                     "at": clock(e.t_start) if e.t_start is not None else ""} for e in m.evidence],
+                     "at": clock(e.t_start) if e.t_start is not None else "",
+                     "anchor": quote_anchor(prefix, n, e.id)} for e in m.evidence],
             bars=_bars(m.balance, s), named=f"{m.humanisation.individual} / {m.humanisation.abstract}",
         ))
     return {
         "s": s, "roles": strings["role"], "team": team, "rows": rows, "rule": team.rule_in(language),
+        "timeline": team_timeline(team, s, prefix),
         "decision": verdicts[team.decision.decision],
         "decision_colour": VERDICT_COLOURS.get(team.decision.decision, "#444"),
         "leader_basis": _leader_basis(team, s),
