@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clientlens.assemble import FEATURE_ONLY
@@ -182,7 +183,7 @@ def _any(patterns: Iterable[str], where: str, words: bool = True) -> re.Pattern[
     return _compile(rf"\b(?:{joined})\b" if words else joined, where)
 
 
-def read_cues(path: Any, code: str = "fr") -> tuple[Cue, ...]:
+def read_cues(path: Path) -> tuple[Cue, ...]:
     """The cues of a behaviour_cues.jsonl file, validated.
 
     Raises:
@@ -241,7 +242,7 @@ def load_rules(code: str = "fr") -> Rules:
     if set(lexicon) != set(BEHAVIOURS):
         raise LexiconError(f"{where}: `lexicon` must map exactly the behaviours {', '.join(BEHAVIOURS)}")
     cond, hyp = data["conditional"], data["hypothesis"]
-    cues = read_cues(lang_file(code, "behaviour_cues.jsonl"), code)
+    cues = read_cues(lang_file(code, "behaviour_cues.jsonl"))
     return Rules(
         min_weight=float(data["min_weight"]),
         families={b: frozenset(lexicon[b]["families"]) for b in BEHAVIOURS},
@@ -315,7 +316,7 @@ def _hypothetical(rules: Rules, folded: str) -> bool:
     for i, w in enumerate(words):
         is_si = w == "si" or (w == "s" and i + 1 < len(words) and words[i + 1] in ("il", "ils"))
         if is_si and any(len(v) > 4 and v.endswith(rules.imperfect_endings) and v not in rules.not_verbs
-                         and v not in ("jamais", "mais") for v in words[i + 1 : i + 1 + rules.si_within]):
+                         for v in words[i + 1 : i + 1 + rules.si_within]):
             return True
     return False
 
