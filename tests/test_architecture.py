@@ -119,7 +119,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("clientlens.classifier.features",),
     ("clientlens.classifier.model", "clientlens.classifier"),
     ("clientlens.index",),
-    ("clientlens.assemble", "clientlens.report", "clientlens.balance"),
+    ("clientlens.assemble", "clientlens.report", "clientlens.balance", "clientlens.behaviours"),
     ("clientlens.pipeline", "clientlens.redact"),
     ("clientlens.views", "clientlens.team", "clientlens.comparison", "clientlens.batch", "clientlens.manifest",
      "clientlens.spacy", "clientlens.classifier.training",

@@ -10,7 +10,7 @@ from clientlens.cli import main
 from clientlens.errors import InputError, SpeakerNotFoundError
 from clientlens.records import Component
 from clientlens.resources import example_path
-from clientlens.taxonomy import COMPONENT_NAMES
+from clientlens.taxonomy import BEHAVIOURS, COMPONENT_NAMES
 from clientlens.team import Member, analyze_team, critical_mass_reached, decide
 
 CODIR_TXT = example_path("codir_rivaud.txt")
@@ -119,7 +119,8 @@ def test_team_json_contract(codir):
     assert data["critical_mass"]["min_members"] == 2 and data["critical_mass"]["judged_others"] == 4
     first = data["members"][0]
     assert set(first) == {"name", "title", "labels", "leader", "judged", "index", "interval", "verdict",
-                          "components", "words", "evidence", "talk_balance", "humanisation", "timeline"}
+                          "components", "words", "evidence", "talk_balance", "humanisation", "timeline", "behaviours"}
+    assert list(first["behaviours"]) == list(BEHAVIOURS)  # the four behaviours, absent ones included
     assert set(first["timeline"][0]) == {"at", "impact", "id"}
     assert data["timeline"]["basis"] == "time" and data["timeline"]["end"] > 900  # the text has [hh:mm:ss] stamps
     assert set(data["talk_balance"]) == {"customers", "figures", "other", "words"}

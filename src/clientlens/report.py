@@ -12,9 +12,11 @@ from clientlens.records import Component, Evidence, Sentence, SpeakerSummary, as
 if TYPE_CHECKING:
     import pandas as pd
 
+    from clientlens.behaviours import Profile
+
 #: The JSON contract's version (docs/schema.md, src/clientlens/schema/): the minor part grows with
-#: additive changes (1.1 added `text`), the major part with incompatible ones.
-SCHEMA_VERSION = "1.1"
+#: additive changes (1.1 added `text`, 1.2 `behaviours`), the major part with incompatible ones.
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Report:
             "sentences": [as_plain(s) for s in self.sentences],
             "provenance": self.provenance,
             "text": self.text,
+            "behaviours": [{"speaker": p.speaker, "words": p.words, "profile": p.to_dict()} for p in self.behaviours()],
         }
 
     @classmethod
@@ -70,6 +73,7 @@ class Report:
         """The Report of a `to_dict()` value (as read back from JSON).
 
         `text`, when given, replaces the value's own `text` (schema 1.0 values have none).
+        `behaviours` is not read: it is computed again from the evidence and sentences.
         """
         return cls(
             index=data["index"],
@@ -105,6 +109,14 @@ class Report:
         direction = 1.0 if self.index >= 50 else -1.0
         counted = [e for e in self.evidence if e.counted and e.impact != 0]
         return sorted(counted, key=lambda e: (-direction * e.impact, e.start))[:n]
+
+    def behaviours(self) -> tuple[Profile, ...]:
+        """The four behaviours of customer orientation per speaker (clientlens.behaviours): the
+        signs found for each, or their absence; one profile per scored speaker, in order of first
+        speech (a single one, speaker None, for unlabelled text). A profile, not part of the index."""
+        from clientlens.behaviours import profiles
+
+        return profiles(self)
 
     def summary(self, quotes: int = 5, language: str | None = None) -> str:
         """A plain-text summary for a person: index, verdict, components and quotes; `language`

@@ -1,5 +1,6 @@
-"""The taxonomy: sentence labels, lexicon families, index components and verdicts, with their
-colours and descriptions, read from one data file (taxonomy.json next to this module).
+"""The taxonomy: sentence labels, lexicon families, index components, verdicts and the four
+behaviours of the profile, with their colours and descriptions, read from one data file
+(taxonomy.json next to this module).
 
 Every module takes these facts from here: the classifier's label order, which component a
 label or a family feeds, which way it pushes the index, and how the views colour it.
@@ -55,6 +56,15 @@ class Family:
 
 
 @dataclass(frozen=True)
+class BehaviourSpec:
+    """One of the four behaviours of customer orientation (the profile of clientlens.behaviours,
+    not an index component)."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class VerdictSpec:
     """A verdict and its colours (the zone colour paints its band of the gauge)."""
 
@@ -92,6 +102,10 @@ FAMILIES: dict[str, Family] = {
     row["name"]: Family(row["name"], Polarity(row["polarity"]), row["component"], row["description"], row["colour"])
     for row in _DATA["families"]
 }
+
+#: The four behaviours of customer orientation, in the order the views show them.
+BEHAVIOUR_SPECS: tuple[BehaviourSpec, ...] = tuple(BehaviourSpec(**row) for row in _DATA["behaviours"])
+BEHAVIOURS: tuple[str, ...] = tuple(b.name for b in BEHAVIOUR_SPECS)
 
 #: Verdict names, from best to worst.
 VERDICT_SPECS: tuple[VerdictSpec, ...] = tuple(VerdictSpec(**row) for row in _DATA["verdicts"])

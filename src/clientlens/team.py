@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from clientlens.balance import Balance, Humanisation, Moment, report_humanisation, talk_balance, timeline
+from clientlens.behaviours import Profile, profile
 from clientlens.errors import InputError, SpeakerNotFoundError
 from clientlens.io.plain import normalize_name, parse_text
 from clientlens.io.read import INPUT_FORMATS, read_file
@@ -26,7 +27,8 @@ from clientlens.report import Report
 from clientlens.roles import NOT_SCORED_ROLES, member_key, speaker_roles
 from clientlens.taxonomy import INSUFFICIENT
 
-TEAM_SCHEMA_VERSION = "1.0"
+#: 1.1 added `members[].behaviours`.
+TEAM_SCHEMA_VERSION = "1.1"
 
 #: Default critical mass: the leader reads as probe, and at least CRITICAL_SHARE of the other
 #: judged members, and at least MIN_RESPECTFUL of them, read as go. Why: one respectful member
@@ -72,6 +74,7 @@ class Member:
         judged: False when the member said too little to judge (verdict insufficient_speech).
         evidence: their top counted quotes, in the direction of their index.
         balance, humanisation: what their words are spent on, how they name customers (balance.py).
+        behaviours: the four behaviours of customer orientation in all their words (behaviours.py).
         report: their full Report (not in `to_dict`); `evidence[i].id` indexes its evidence.
     """
 
@@ -87,6 +90,7 @@ class Member:
     evidence: tuple[MemberEvidence, ...]
     balance: Balance = field(default_factory=Balance)
     humanisation: Humanisation = field(default_factory=Humanisation)
+    behaviours: Profile = field(default_factory=lambda: Profile(None, 0))
     report: Report | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -104,6 +108,7 @@ class Member:
             "evidence": [as_plain(e) for e in self.evidence],
             "talk_balance": self.balance.to_dict(), "humanisation": self.humanisation.to_dict(),
             "timeline": [as_plain(x) for x in self.moments],
+            "behaviours": self.behaviours.to_dict(),
         }
 
     @property
@@ -463,5 +468,5 @@ def _member(key: str, labels: list[str], title: str | None, leader: bool, report
         name=split_label(labels[0])[0], title=title, labels=tuple(labels), leader=leader, index=report.index,
         interval=report.interval, verdict=report.verdict, components=report.components, words=report.words,
         evidence=top_quotes(report), balance=talk_balance(report), humanisation=report_humanisation(report),
-        report=report,
+        behaviours=profile(report), report=report,
     )

@@ -140,7 +140,7 @@ def _report_value(reports) -> dict:
     return copy.deepcopy(reports["zoom.vtt", "plain"].to_dict())
 
 
-@pytest.mark.parametrize("key", ["index", "verdict", "text", "evidence", "provenance", "schema_version"])
+@pytest.mark.parametrize("key", ["index", "verdict", "text", "evidence", "provenance", "schema_version", "behaviours"])
 def test_a_report_missing_a_key_is_rejected(reports, key):
     data = _report_value(reports)
     del data[key]
@@ -203,6 +203,9 @@ def test_team_reports_validate(analyzer, name, lang, options):
     lambda t: t["members"][0].pop("verdict"),
     lambda t: t["leader"].update(basis="guess"),
     lambda t: t.update(kind="report"),
+    lambda t: t["members"][0].pop("behaviours"),
+    lambda t: t["members"][0]["behaviours"].pop("seeking_feedback"),
+    lambda t: t["members"][1]["behaviours"]["understanding_needs"].update(present="yes"),
 ])
 def test_the_team_schema_rejects_broken_team_reports(analyzer, change):
     from clientlens.team import analyze_team
@@ -257,3 +260,43 @@ def test_the_comparison_schema_rejects_broken_comparisons(comparison, change):
     broken = copy.deepcopy(comparison)
     change(broken)
     assert not validator("comparison").is_valid(broken)
+
+
+def _with_signs(reports) -> dict:
+    """A report value whose profile holds signs (the mutuelle meeting)."""
+    data = copy.deepcopy(reports["txt-meeting", "plain"].to_dict())
+    assert any(v["evidence"] for p in data["behaviours"] for v in p["profile"].values())
+    return data
+
+
+def _first_sign(data: dict) -> dict:
+    return next(v["evidence"][0] for p in data["behaviours"] for v in p["profile"].values() if v["evidence"])
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["behaviours"][0]["profile"].pop("understanding_needs"),
+    lambda d: d["behaviours"][0]["profile"].update(kindness={"present": True, "evidence": []}),
+    lambda d: d["behaviours"][0].pop("speaker"),
+    lambda d: d["behaviours"][0]["profile"]["delivering_promises"].pop("present"),
+    lambda d: _first_sign(d).update(source="classifier"),
+    lambda d: _first_sign(d).update(start=-3),
+    lambda d: _first_sign(d).pop("term"),
+])
+def test_the_schema_rejects_broken_behaviour_profiles(reports, change):
+    """The four behaviours are all required, each with `present` and its signs; a sign comes from
+    the lexicon or a cue and quotes the report's text by offsets."""
+    data = _with_signs(reports)
+    validator("report").validate(data)
+    change(data)
+    assert not validator("report").is_valid(data)
+
+
+def test_behaviours_were_added_in_a_minor_version(reports):
+    """1.2 added `behaviours` (a key more: a 1.x client still reads the report) and team 1.1
+    `members[].behaviours`; a 1.1 report read back gets its profile computed again."""
+    from clientlens.team import TEAM_SCHEMA_VERSION
+
+    assert SCHEMA_VERSION == "1.2" and TEAM_SCHEMA_VERSION == "1.1"
+    data = _with_signs(reports)
+    old = {k: v for k, v in data.items() if k != "behaviours"} | {"schema_version": "1.1"}
+    assert Report.from_dict(old).to_dict()["behaviours"] == data["behaviours"]

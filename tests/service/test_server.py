@@ -60,7 +60,7 @@ def test_health_and_version(server, analyzer):
         assert client.get("/v1/health").json() == {"status": "ok"}
         version = client.get("/v1/version").json()
     expected = {k: v for k, v in analyzer.provenance().items() if k != "settings"}
-    assert version == {"schema_version": "1.1", "api": "v1", **expected}
+    assert version == {"schema_version": "1.2", "api": "v1", **expected}
     assert len(version["model_sha256"]) == len(version["lexicon_sha256"]) == 64
 
 
@@ -312,7 +312,7 @@ def test_token_accepted_and_health_open(guarded_server):
     with guarded_server.client() as client:
         assert client.get("/v1/health").status_code == 200
     with guarded_server.client(headers=_auth()) as client:
-        assert client.get("/v1/version").json()["schema_version"] == "1.1"
+        assert client.get("/v1/version").json()["schema_version"] == "1.2"
 
 
 def test_body_over_max_bytes_is_413(guarded_server):

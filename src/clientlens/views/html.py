@@ -40,16 +40,20 @@ from clientlens.taxonomy import (
     ZONE_COLOURS,
 )
 from clientlens.views.text import (
+    BEHAVIOUR_QUOTE_WIDTH,
     clock,
     counted_signals,
+    cut,
     quote,
     report_index,
+    short_speakers,
     shown_index,
     thresholds,
     verdict_text,
 )
 
 if TYPE_CHECKING:
+    from clientlens.behaviours import Profile
     from clientlens.report import Report
 
 #: Short names of the classifier labels for the chips after a sentence.
@@ -147,6 +151,8 @@ def _context(report: Report, language: str | None = None) -> dict[str, object]:
         "bars": _component_bars(report),
         "speakers": _speaker_rows(report) if len(report.speakers) >= 2 else [],
         "top": _top_evidence(report),
+        "b": report_strings(language)["behaviours"],
+        "behaviours": behaviour_rows(report, language),
         "legend": _legend(report),
         "blocks": _transcript(report),
         "footer": _footer(report),
@@ -275,6 +281,54 @@ def _speaker_rows(report: Report) -> list[_SpeakerRow]:
             shown=shown_index(s.index, s.verdict or "", go, walk_away) if scored and s.index is not None else "",
         ))
     return rows
+
+
+@dataclass(frozen=True)
+class BehaviourCell:
+    """One behaviour of one speaker, as a cell of the four-cell grid."""
+
+    key: str
+    label: str  # the behaviour's name
+    short: str  # its short name (team table headers)
+    state: str  # cl-on (a sign found), cl-off (absent), cl-unknown (absent, too little speech)
+    mark: str
+    text: str  # the first sign's sentence, or why it is absent
+    more: str  # « +2 more », or ""
+
+
+@dataclass(frozen=True)
+class BehaviourRow:
+    who: str  # the speaker label, "" for unlabelled text
+    cells: list[BehaviourCell]
+    note: str = ""  # why the absences say nothing (too little speech), or ""
+
+
+def behaviour_cells(p: Profile, language: str | None = None, short: bool = False) -> list[BehaviourCell]:
+    """The four cells of a profile: present with its first quote, absent (the absence said), or
+    unknown when the speaker said too little for an absence to mean anything (`short`)."""
+    from clientlens.taxonomy import BEHAVIOURS
+
+    b = report_strings(language)["behaviours"]
+    cells = []
+    for name in BEHAVIOURS:
+        signs = p.signs.get(name, ())
+        if signs:
+            more = b["more"].format(n=len(signs) - 1) if len(signs) > 1 else ""
+            state, mark, text = "cl-on", b["present_mark"], cut(signs[0].text, BEHAVIOUR_QUOTE_WIDTH)
+        else:
+            more, mark = "", b["absent_mark"]
+            state, text = ("cl-unknown", "") if short else ("cl-off", b["absent"][name])
+        cells.append(BehaviourCell(name, b["names"][name], b["short"][name], state, mark, text, more))
+    return cells
+
+
+def behaviour_rows(report: Report, language: str | None = None) -> list[BehaviourRow]:
+    """The four-cell grid of each profile of the report (Report.behaviours)."""
+    short = short_speakers(report)
+    note = report_strings(language)["behaviours"]["too_short"]
+    return [BehaviourRow(p.speaker or "", behaviour_cells(p, language, p.speaker in short),
+                         note if p.speaker in short and p.absent else "")
+            for p in report.behaviours()]
 
 
 @dataclass(frozen=True)

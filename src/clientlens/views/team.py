@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from clientlens.lang import report_strings
 from clientlens.taxonomy import VERDICT_COLOURS
-from clientlens.views.html import _ENV
+from clientlens.views.html import _ENV, BehaviourCell, behaviour_cells
 from clientlens.views.text import clock, cut, shown_index, thresholds
 from clientlens.views.timeline import member_name as _who
 from clientlens.views.timeline import quote_anchor, team_timeline
@@ -79,6 +79,7 @@ def team_summary(team: TeamReport, language: str) -> str:
         lines += ["", f"{s['not_scored']}: " + ", ".join(
             f"{x.name} ({roles[x.role]}, {x.words} {s['words']})" for x in team.left_out)]
     lines += ["", *_balance_lines(team, s)]
+    lines += ["", *_behaviour_lines(team, language)]
     lines += ["", *_timeline_lines(team, s)]
     lines += ["", f"{s['evidence']}:"]
     for m in team.members:
@@ -91,6 +92,28 @@ def team_summary(team: TeamReport, language: str) -> str:
     if team.warnings:
         lines += ["", f"{s['warnings']}:", *(f"  - {w}" for w in team.warnings)]
     return "\n".join(lines)
+
+
+def _behaviour_lines(team: TeamReport, language: str) -> list[str]:
+    """The four behaviours of every member: a grid of marks, then the first quote of each sign
+    found; a member too short to judge shows « ? » where nothing was found."""
+    from clientlens.taxonomy import BEHAVIOURS
+
+    b = report_strings(language)["behaviours"]
+    widths = [max(len(b["short"][name]), 3) + 2 for name in BEHAVIOURS]
+    head = "".join(f"{b['short'][name]:^{w}}" for name, w in zip(BEHAVIOURS, widths, strict=True))
+    lines = [f"{b['title']} ({b['present_mark']} / {b['absent_mark']}; {b['legend']}):", f"  {'':<34} {head}".rstrip()]
+    quotes = []
+    for m in team.members:
+        cells = behaviour_cells(m.behaviours, language, short=not m.judged)
+        marks = "".join(f"{c.mark if c.state != 'cl-unknown' else '?':^{w}}"
+                        for c, w in zip(cells, widths, strict=True))
+        lines.append(f"  {cut(_who(m), 34):<34} {marks}".rstrip())
+        quotes += [f"  {_who(m)}, {c.label}: « {c.text} »" for c in cells if c.state == "cl-on"]
+    short = [_who(m) for m in team.members if not m.judged and m.behaviours.absent]
+    if short:
+        lines.append(f"  ? {', '.join(short)}: {b['too_short']}")
+    return lines + quotes
 
 
 def _timeline_lines(team: TeamReport, s: dict[str, Any]) -> list[str]:
@@ -129,6 +152,7 @@ class _Row:
     quotes: list[dict[str, str]]
     bars: list[tuple[float, float, str, str]]  # talk balance: (x, width, colour, tooltip), in % of 100
     named: str  # humanisation: individual / abstract
+    behaviours: list[BehaviourCell]  # the four behaviours, in taxonomy order
 
 
 def _anchor_prefix(team: TeamReport) -> str:
@@ -153,10 +177,11 @@ def _context(team: TeamReport, language: str) -> dict[str, Any]:
                      "at": clock(e.t_start) if e.t_start is not None else "",
                      "anchor": quote_anchor(prefix, n, e.id)} for e in m.evidence],
             bars=_bars(m.balance, s), named=f"{m.humanisation.individual} / {m.humanisation.abstract}",
+            behaviours=behaviour_cells(m.behaviours, language, short=not m.judged),
         ))
     return {
-        "s": s, "roles": strings["role"], "team": team, "rows": rows, "rule": team.rule_in(language),
-        "timeline": team_timeline(team, s, prefix),
+        "s": s, "b": strings["behaviours"], "roles": strings["role"], "team": team, "rows": rows,
+        "rule": team.rule_in(language), "timeline": team_timeline(team, s, prefix),
         "decision": verdicts[team.decision.decision],
         "decision_colour": VERDICT_COLOURS.get(team.decision.decision, "#444"),
         "leader_basis": _leader_basis(team, s),

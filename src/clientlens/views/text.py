@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING
 from clientlens.lang import report_strings
 
 if TYPE_CHECKING:
+    from clientlens.behaviours import Profile
     from clientlens.records import Evidence
     from clientlens.report import Report
+
+#: Width of a behaviour's quote in the text views (characters).
+BEHAVIOUR_QUOTE_WIDTH = 100
 
 def verdict_text(verdict: str, language: str | None = None) -> str:
     """« GO - the leadership shows respect for customers », in a report language."""
@@ -42,6 +46,7 @@ def summary(report: Report, quotes: int = 5, language: str | None = None) -> str
         lines.append(f"  [{e.impact:+.1f}] {who}« {quote(report, e)} » ({e.family}{_why(e)})")
     if not top:
         lines.append(f"  {t['none']}")
+    lines += ["", *behaviour_lines(report.behaviours(), language, short_speakers(report))]
     if len(report.speakers) > 1:
         lines += ["", f"{t['speakers']}:"]
         for s in sorted(report.speakers, key=lambda s: not s.scored):  # the scored speaker's verdict first
@@ -53,6 +58,45 @@ def summary(report: Report, quotes: int = 5, language: str | None = None) -> str
     if report.warnings:
         lines += ["", f"{t['warnings']}:", *(f"  - {w}" for w in report.warnings)]
     return "\n".join(lines)
+
+
+def short_speakers(report: Report) -> frozenset[str | None]:
+    """The speakers who said too little to judge (None: the unlabelled text of a short report):
+    for them the absence of a behaviour says nothing."""
+    from clientlens.taxonomy import INSUFFICIENT
+
+    short = {s.name for s in report.speakers if s.verdict == INSUFFICIENT}
+    return frozenset(short | ({None} if report.verdict == INSUFFICIENT else set()))
+
+
+def behaviour_lines(profiles: tuple[Profile, ...], language: str | None = None,
+                    short: frozenset[str | None] = frozenset(), indent: str = "  ") -> list[str]:
+    """The four behaviours of each profile: a mark, the behaviour, and its first quote or the
+    sentence saying it is absent (the absence is information), except for the `short` speakers,
+    who said too little for an absence to mean anything."""
+    from clientlens.taxonomy import BEHAVIOURS
+
+    b = report_strings(language)["behaviours"]
+    lines = [f"{b['title']} ({b['legend']}):"]
+    for p in profiles:
+        pad = indent
+        if len(profiles) > 1 or p.speaker is not None:
+            lines.append(f"{indent}{p.speaker or '-'}:")
+            pad = indent * 2
+        for name in BEHAVIOURS:
+            signs = p.signs.get(name, ())
+            if signs:
+                more = f" ({b['more'].format(n=len(signs) - 1)})" if len(signs) > 1 else ""
+                quote = cut(signs[0].text, BEHAVIOUR_QUOTE_WIDTH)
+                lines.append(f"{pad}{b['present_mark']} {b['names'][name]}: « {quote} »{more}")
+            elif p.speaker not in short:
+                lines.append(f"{pad}{b['absent_mark']} {b['names'][name]}: {b['absent'][name]}")
+        if p.speaker in short and p.absent:
+            lines.append(f"{pad}{b['absent_mark']} {b['others'] if len(p.absent) < len(BEHAVIOURS) else ''}"
+                         .rstrip() + f": {b['too_short']}")
+        elif len(p.absent) == len(BEHAVIOURS):
+            lines.append(f"{pad}{b['everything_absent']}")
+    return lines
 
 
 def counted_signals(report: Report) -> dict[str, int]:
