@@ -36,8 +36,19 @@ def test_summary_in_each_report_language(concession, language, words):
     text = summary(concession, language=language)
     assert all(w in text for w in words), text
     assert verdict_text(concession.verdict, language) in text
-    assert all(name in text for name in concession.components)
+    names = report_strings(language)["names"]
+    assert all(names[name] in text for name in concession.components)
+    assert not any(name in text for name in concession.components)  # keys stay in the JSON
     assert text.count("« ") >= min(5, len([e for e in concession.evidence if e.counted and e.impact]))
+
+
+@pytest.mark.parametrize("language", REPORT_LANGUAGES)
+def test_every_component_label_and_family_has_a_display_name(language):
+    from clientlens.taxonomy import COMPONENT_NAMES, FAMILIES, LABELS, VERDICTS
+
+    strings = report_strings(language)
+    assert set(strings["names"]) == {*COMPONENT_NAMES, *LABELS, *FAMILIES}
+    assert set(strings["verdict_word"]) == set(strings["verdict"]) >= set(VERDICTS)
 
 
 def test_the_summary_is_french_by_default_for_french_input(concession):

@@ -86,7 +86,8 @@ def team_summary(team: TeamReport, language: str) -> str:
         lines.append(f"  {_who(m)}:")
         for e in m.evidence:
             at = f" {clock(e.t_start)}" if e.t_start is not None else ""
-            lines.append(f"    [{e.impact:+.1f}] « {cut(e.text, QUOTE_WIDTH)} » ({e.family}, #{e.id}{at})")
+            family = strings["names"].get(e.family, e.family)
+            lines.append(f"    [{e.impact:+.1f}] « {cut(e.text, QUOTE_WIDTH)} » ({family}, #{e.id}{at})")
         if not m.evidence:
             lines.append(f"    {s['no_evidence']}")
     if team.warnings:

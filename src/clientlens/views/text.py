@@ -25,7 +25,7 @@ def summary(report: Report, quotes: int = 5, language: str | None = None) -> str
     """A plain-text summary for a person: index, verdict, components and quotes, in a report
     language (French by default, docs/team.md)."""
     strings = report_strings(language)
-    t, roles = strings["report"], strings["role"]
+    t, roles, names = strings["report"], strings["role"], strings["names"]
     go, walk_away = thresholds(report)
     lo, hi = report.interval
     lines = [
@@ -37,13 +37,13 @@ def summary(report: Report, quotes: int = 5, language: str | None = None) -> str
     ]
     signals = counted_signals(report)
     for name, c in report.components.items():
-        lines.append(f"  {name:<24} {c.points:+6.1f}  ({signals[name]} {t['signals']}, "
+        lines.append(f"  {names.get(name, name):<28} {c.points:+6.1f}  ({signals[name]} {t['signals']}, "
                      f"{c.score:.1f}{t['per_thousand']})")
     lines += ["", f"{t['quotes']}:"]
     top = report.top_evidence(quotes)
     for e in top:
         who = f"{e.speaker}: " if e.speaker else ""
-        lines.append(f"  [{e.impact:+.1f}] {who}« {quote(report, e)} » ({e.family}{_why(e)})")
+        lines.append(f"  [{e.impact:+.1f}] {who}« {quote(report, e)} » ({names.get(e.family, e.family)}{_why(e)})")
     if not top:
         lines.append(f"  {t['none']}")
     lines += ["", *behaviour_lines(report.behaviours(), language, short_speakers(report))]
@@ -53,7 +53,7 @@ def summary(report: Report, quotes: int = 5, language: str | None = None) -> str
             if s.index is None or s.verdict is None:
                 idx = t["not_scored"] + (f" ({roles[s.role]})" if s.role in roles else "")
             else:
-                idx = f"{shown_index(s.index, s.verdict, go, walk_away)} ({s.verdict})"
+                idx = f"{shown_index(s.index, s.verdict, go, walk_away)} ({strings['verdict_word'][s.verdict]})"
             lines.append(f"  {s.name:<28} {s.words:>6} {t['words']}  {s.share:5.0%}  {t['index_word']} {idx}")
     if report.warnings:
         lines += ["", f"{t['warnings']}:", *(f"  - {w}" for w in report.warnings)]
