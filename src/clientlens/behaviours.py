@@ -23,7 +23,6 @@ A behaviour with no sign is *absent*: the views say so, because the absence is i
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -35,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from clientlens.assemble import FEATURE_ONLY
 from clientlens.errors import LexiconError
 from clientlens.lang import language
+from clientlens.lexicon.entries import jsonl_rows
 from clientlens.resources import lang_file
 from clientlens.taxonomy import BEHAVIOURS, Polarity
 
@@ -191,14 +191,7 @@ def read_cues(path: Path) -> tuple[Cue, ...]:
             or a cue that does not match its own example (the message names file and line).
     """
     cues = []
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LexiconError(f"{where}: not JSON: {exc}") from None
+    for where, row in jsonl_rows(path):
         if not isinstance(row, dict):
             raise LexiconError(f"{where}: a cue is a JSON object")
         unknown = set(row) - CUE_KEYS

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.tokenizer import Tokenizer
@@ -110,23 +112,30 @@ def default_lexicon_files() -> list[Path]:
     return language().lexicon_files()
 
 
-def read_entries(path: Path, families: dict[str, Family]) -> list[LexiconEntry]:
-    """Read one JSONL lexicon file."""
+def jsonl_rows(path: Path) -> Iterator[tuple[str, Any]]:
+    """(`file:line`, value) of each line of a JSON Lines data file (lexicons, cues), skipping
+    blank lines and `#` comments.
+
+    Raises:
+        LexiconError: the file cannot be read, or a line is not JSON (the message names file and line).
+    """
     try:
         lines = path.read_text("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise LexiconError(f"{path}: cannot read lexicon file: {exc}") from None
-    entries = []
     for lineno, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         where = f"{path}:{lineno}"
         try:
-            row = json.loads(line)
+            yield where, json.loads(line)
         except json.JSONDecodeError as exc:
             raise LexiconError(f"{where}: not valid JSON ({exc.msg})") from None
-        entries.append(parse_entry(row, where, families))
-    return entries
+
+
+def read_entries(path: Path, families: dict[str, Family]) -> list[LexiconEntry]:
+    """Read one JSONL lexicon file."""
+    return [parse_entry(row, where, families) for where, row in jsonl_rows(path)]
 
 
 def parse_entry(row: object, where: str, families: dict[str, Family]) -> LexiconEntry:
