@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -175,13 +176,14 @@ class TeamReport:
         """Customer mentions of the whole team."""
         return sum((m.humanisation for m in self.members), Humanisation())
 
-    @property
+    @cached_property
     def timeline_basis(self) -> str:
-        """"time" (seconds) when every member's evidence is timed, else "position" (share of the text)."""
+        """"time" (seconds) when every member's evidence is timed, else "position" (share of the text).
+        Computed once: every member's moments ask for it."""
         bases = {timeline(m.report)[0] for m in self.members if m.report is not None and m.moments}
         return "time" if bases == {"time"} else "position"
 
-    @property
+    @cached_property
     def timeline_end(self) -> float:
         """The end of the timeline's axis: the last sentence's time, or 1 for positions."""
         if self.timeline_basis == "position":
