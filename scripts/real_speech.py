@@ -1,6 +1,6 @@
 """Measure clientlens on real or real-register speech rated by an expert, beside two baselines.
 
-Two sets can be measured (docs/evaluation.md, "Real speech"):
+Three sets can be measured (docs/evaluation.md, "Real speech"):
 
 * ``dev``: the real public excerpts of ``../shared/real-speech-dev.md``. Their text is never
   stored in the repository: fetch each one with the search tool at evaluation time (the
@@ -9,6 +9,11 @@ Two sets can be measured (docs/evaluation.md, "Real speech"):
   are read from the markdown table of that file.
 * ``heldout``: ``corpus/realspeech/`` (written for the project in the genres of real public
   speech, rated by their writer, frozen before the model changes they measure).
+* ``batch``: the real-register texts of ``corpus/transcripts/`` (part ``real_register``) whose
+  ids fall in ``--ids FIRST-LAST`` (e.g. ``t379-t450``), measured by the bundled model as it
+  is — the "before any use" measurement of a new batch, taken before its sentences are trained
+  on (afterwards, ``clientlens fit-index`` measures them cross-fitted). To measure a batch with
+  an earlier model, check out that commit's ``models/`` first.
 
 Each text is analysed as one speaker's words. Beside clientlens, two baselines score the
 same texts: a keyword count (lexicon matches of each polarity, no context rule, no classifier)
@@ -16,6 +21,7 @@ and vaderSentiment-fr's compound score of the whole text (``pip install vaderSen
 
     python scripts/real_speech.py dev --texts /tmp/realdev
     python scripts/real_speech.py heldout
+    python scripts/real_speech.py batch --ids t379-t450
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from clientlens.validation import read_ratings
 ROOT = Path(__file__).resolve().parents[1]
 DEV_TABLE = ROOT.parent / "shared" / "real-speech-dev.md"
 HELDOUT = ROOT / "corpus" / "realspeech"
+TRANSCRIPTS = ROOT / "corpus" / "transcripts"
 #: Not one of the three tiers: too little speech to judge (counts as a disagreement).
 NO_TIER = "insufficient_speech"
 _ROW = re.compile(r"^\|\s*(\d+)\s*\|(?:[^|]*\|){2}\s*(\d+)\s*\|\s*(go|probe|walk_away)\s*\|\s*([^|]*)\|\s*$")
@@ -82,6 +89,17 @@ def read_heldout(folder: Path = HELDOUT) -> list[Rated]:
     """Rows of corpus/realspeech/ratings.jsonl."""
     return [Rated(row["id"], float(row["rating"]), row["tier"], ",".join(row.get("kinds", [])), folder / row["file"])
             for row in read_ratings(folder)]
+
+
+def read_batch(ids: str, folder: Path = TRANSCRIPTS) -> list[Rated]:
+    """The real-register rows of corpus/transcripts/ratings.jsonl with ids in FIRST-LAST."""
+    first, _, last = ids.partition("-")
+    if not (first[1:].isdigit() and last[1:].isdigit()):
+        raise SystemExit(f"--ids must read like t379-t450, not {ids!r}")
+    low, high = int(first[1:]), int(last[1:])
+    return [Rated(row["id"], float(row["rating"]), row["tier"], ",".join(row.get("kinds", [])), folder / row["file"])
+            for row in read_ratings(folder)
+            if row.get("part") == "real_register" and low <= int(row["id"][1:]) <= high]
 
 
 def keyword_scorer(analyzer: Analyzer) -> Callable[[str], float]:
@@ -173,7 +191,8 @@ def render(result: dict) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("set", choices=("dev", "heldout"))
+    parser.add_argument("set", choices=("dev", "heldout", "batch"))
+    parser.add_argument("--ids", help="batch: the range of real-register texts, e.g. t379-t450")
     parser.add_argument("--texts", type=Path, help="folder of NN.txt excerpts (dev set; outside the repository)")
     parser.add_argument("--table", type=Path, default=DEV_TABLE, help="the dev set's markdown file")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -182,6 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.texts is None:
             parser.error("the dev set needs --texts FOLDER (see docs/evaluation.md)")
         items = parse_dev_table(args.table.read_text("utf-8"), args.texts)
+    elif args.set == "batch":
+        if args.ids is None:
+            parser.error("the batch set needs --ids FIRST-LAST (e.g. t379-t450)")
+        items = read_batch(args.ids)
     else:
         items = read_heldout()
     result = run(items, Analyzer(), Analyzer(use_classifier=False))
