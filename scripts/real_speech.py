@@ -8,7 +8,8 @@ Three sets can be measured (docs/evaluation.md, "Real speech"):
   ``NN.txt`` in a folder outside the repository, given with ``--texts``. Ratings and tiers
   are read from the markdown table of that file.
 * ``heldout``: ``corpus/realspeech/`` (written for the project in the genres of real public
-  speech, rated by their writer, frozen before the model changes they measure).
+  speech, rated by their writer, frozen before the model changes they measure), or the part
+  of it given by ``--ids`` (r01-r36 and r37-r72 were written at different times).
 * ``batch``: the real-register texts of ``corpus/transcripts/`` (part ``real_register``) whose
   ids fall in ``--ids FIRST-LAST`` (e.g. ``t379-t450``), measured by the bundled model as it
   is — the "before any use" measurement of a new batch, taken before its sentences are trained
@@ -20,7 +21,7 @@ same texts: a keyword count (lexicon matches of each polarity, no context rule, 
 and vaderSentiment-fr's compound score of the whole text (``pip install vaderSentiment-fr``).
 
     python scripts/real_speech.py dev --texts /tmp/realdev
-    python scripts/real_speech.py heldout
+    python scripts/real_speech.py heldout [--ids r37-r72]
     python scripts/real_speech.py batch --ids t379-t450
 """
 
@@ -85,21 +86,32 @@ def parse_dev_table(markdown: str, texts: Path) -> list[Rated]:
     return rows
 
 
-def read_heldout(folder: Path = HELDOUT) -> list[Rated]:
-    """Rows of corpus/realspeech/ratings.jsonl."""
-    return [Rated(row["id"], float(row["rating"]), row["tier"], ",".join(row.get("kinds", [])), folder / row["file"])
-            for row in read_ratings(folder)]
+def id_range(ids: str | None) -> Callable[[str], bool]:
+    """Whether an id (``t412``, ``r40``) falls in FIRST-LAST (``t379-t450``); all ids for None."""
+    if ids is None:
+        return lambda _id: True
+    first, _, last = ids.partition("-")
+    if not (first[1:].isdigit() and last[1:].isdigit()):
+        raise SystemExit(f"--ids must read like t379-t450 or r37-r72, not {ids!r}")
+    low, high = int(first[1:]), int(last[1:])
+    return lambda id_: low <= int(id_[1:]) <= high
+
+
+def _rated(row: dict, folder: Path) -> Rated:
+    return Rated(row["id"], float(row["rating"]), row["tier"], ",".join(row.get("kinds", [])), folder / row["file"])
+
+
+def read_heldout(ids: str | None = None, folder: Path = HELDOUT) -> list[Rated]:
+    """Rows of corpus/realspeech/ratings.jsonl, those with ids in FIRST-LAST if given."""
+    wanted = id_range(ids)
+    return [_rated(row, folder) for row in read_ratings(folder) if wanted(row["id"])]
 
 
 def read_batch(ids: str, folder: Path = TRANSCRIPTS) -> list[Rated]:
     """The real-register rows of corpus/transcripts/ratings.jsonl with ids in FIRST-LAST."""
-    first, _, last = ids.partition("-")
-    if not (first[1:].isdigit() and last[1:].isdigit()):
-        raise SystemExit(f"--ids must read like t379-t450, not {ids!r}")
-    low, high = int(first[1:]), int(last[1:])
-    return [Rated(row["id"], float(row["rating"]), row["tier"], ",".join(row.get("kinds", [])), folder / row["file"])
-            for row in read_ratings(folder)
-            if row.get("part") == "real_register" and low <= int(row["id"][1:]) <= high]
+    wanted = id_range(ids)
+    return [_rated(row, folder) for row in read_ratings(folder)
+            if row.get("part") == "real_register" and wanted(row["id"])]
 
 
 def keyword_scorer(analyzer: Analyzer) -> Callable[[str], float]:
@@ -192,7 +204,8 @@ def render(result: dict) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("set", choices=("dev", "heldout", "batch"))
-    parser.add_argument("--ids", help="batch: the range of real-register texts, e.g. t379-t450")
+    parser.add_argument("--ids", help="batch: the range of real-register texts, e.g. t379-t450; "
+                                      "heldout: a range of held-out texts, e.g. r37-r72 (default: all)")
     parser.add_argument("--texts", type=Path, help="folder of NN.txt excerpts (dev set; outside the repository)")
     parser.add_argument("--table", type=Path, default=DEV_TABLE, help="the dev set's markdown file")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -206,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("the batch set needs --ids FIRST-LAST (e.g. t379-t450)")
         items = read_batch(args.ids)
     else:
-        items = read_heldout()
+        items = read_heldout(args.ids)
     result = run(items, Analyzer(), Analyzer(use_classifier=False))
     print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else render(result))
     return 0

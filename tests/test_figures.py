@@ -56,7 +56,9 @@ def test_held_out_transcripts_hold(analyzer):
 
 def test_held_out_real_register_texts_hold(analyzer):
     folder = transcripts_dir().parent / "realspeech"
-    items = [(folder / r["file"], None, r["rating"], r["tier"]) for r in read_ratings(folder)]
+    # The first set, r01-r36; r37-r72 were written later and are measured by scripts/real_speech.py.
+    items = [(folder / r["file"], None, r["rating"], r["tier"]) for r in read_ratings(folder)
+             if int(r["id"][1:]) <= 36]
     assert len(items) == 36
     rho, tiers = _agreement(analyzer, items)
     assert rho >= REAL_REGISTER_SPEARMAN - MARGIN and tiers >= REAL_REGISTER_TIERS
