@@ -25,6 +25,7 @@ from clientlens.classifier.model import SentenceModel, label_matrix, load_classi
 from clientlens.classifier.training import (
     leave_transcripts_out,
     load_corpus,
+    out_of_fold,
     score_table,
     scores,
     sentence_inputs,
@@ -43,24 +44,28 @@ def main() -> None:
     y = label_matrix(r.labels for r in rows)
     base = load_classifier().model
     mine = np.array([transcript_id(r.group) is not None for r in rows])
+    texts = [transcript_id(r.group) for r in rows]
+    # as validation.cross_fitted: each fold's second pass refitted on out-of-fold first-pass probabilities
+    first_pass = out_of_fold(rows, analyzer, CROSS_FIT_FOLDS, inputs, **base.get_params())[2]
     predicted = np.zeros_like(y)
-    for fold, model in leave_transcripts_out(rows, inputs, y, base, CROSS_FIT_FOLDS):
+    for fold, model in leave_transcripts_out(rows, inputs, y, base, CROSS_FIT_FOLDS, first_pass):
         held = [i for i, r in enumerate(rows) if transcript_id(r.group) in fold]
-        predicted[held] = model.predict([inputs[i] for i in held])
+        predicted[held] = model.predict_texts([inputs[i] for i in held], [texts[i] for i in held])
     print(f"{int(mine.sum())} annotated sentences from "
           f"{len({r.group for r, m in zip(rows, mine, strict=True) if m})} rated transcripts")
     print(score_table("cross-fitted (each transcript unseen)", scores(y[mine], predicted[mine])))
     corpus_only = SentenceModel(**base.get_params()).fit([x for x, m in zip(inputs, mine, strict=True) if not m],
                                                         y[~mine])
     corpus_only.thresholds_ = base.thresholds_
-    print(score_table("trained without any transcript sentence",
+    print(score_table("trained without any transcript sentence (first pass only)",
          scores(y[mine], corpus_only.predict([x for x, m in zip(inputs, mine, strict=True) if m]))))
 
     lines = (corpus_path().parent / "second_annotation.jsonl").read_text("utf-8").splitlines()
     heldout = load_corpus(corpus_path().parent / "heldout_sentences.jsonl")
     print(score_table(f"bundled model on {len(heldout)} sentences of "
          f"{len({r.group for r in heldout})} held-out transcripts",
-         scores(label_matrix(r.labels for r in heldout), base.predict(sentence_inputs(analyzer, heldout)))))
+         scores(label_matrix(r.labels for r in heldout),
+                base.predict_texts(sentence_inputs(analyzer, heldout), [transcript_id(r.group) for r in heldout]))))
 
     second = [json.loads(line) for line in lines]
     first = {r.id: r.labels for r in load_corpus()}

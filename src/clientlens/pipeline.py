@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import spacy
 from spacy.tokens import Doc
 
@@ -266,6 +267,7 @@ class Analyzer:
             if progress is not None:
                 progress(paragraph)
         self._classify(out)
+        self._second_pass(out)
         tally.check()
         return out
 
@@ -281,6 +283,26 @@ class Analyzer:
             words = collected.words[i]
             collected.sentences[i] = replace(collected.sentences[i], scores=scores,
                                              labels=tuple(labels) if words >= MIN_CLASSIFIED_WORDS else ())
+
+    def _second_pass(self, collected: _Collected) -> None:
+        """Relabel each speaker's sentences, in order, by the classifier's second pass over
+        their first-pass probabilities (classifier/neighbours.py); nothing without a classifier
+        or for a model without a second pass."""
+        second_pass = getattr(self.classifier, "second_pass", None)  # a classifier of the older protocol has none
+        if second_pass is None or not collected.sentences:
+            return
+        texts: dict[str | None, list[int]] = defaultdict(list)
+        for i, sentence in enumerate(collected.sentences):
+            texts[sentence.speaker].append(i)
+        for rows in texts.values():
+            labels = list(collected.sentences[rows[0]].scores)
+            first = np.array([[collected.sentences[i].scores[label] for label in labels] for i in rows])
+            second = second_pass(first)
+            if second is None:
+                return
+            for i, (found, scores) in zip(rows, second, strict=True):
+                kept = tuple(found) if collected.words[i] >= MIN_CLASSIFIED_WORDS else ()
+                collected.sentences[i] = replace(collected.sentences[i], scores=scores, labels=kept)
 
     def _report(
         self, transcript: Transcript, collected: _Collected, scored: set[str | None],

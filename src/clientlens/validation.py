@@ -20,6 +20,7 @@ from clientlens.classifier.training import (
     CorpusRow,
     leave_transcripts_out,
     load_corpus,
+    out_of_fold,
     sentence_inputs,
     transcript_id,
 )
@@ -112,7 +113,13 @@ def cross_fitted(
     if base is None:
         return lambda _: analyzer
     inputs = sentence_inputs(analyzer, rows)
-    folds_and_models = leave_transcripts_out(rows, inputs, label_matrix(r.labels for r in rows), base, folds)
+    y = label_matrix(r.labels for r in rows)
+    # A second pass is refitted per fold on out-of-fold first-pass probabilities (computed
+    # once over the corpus's own grouped folds: those probabilities of the kept rows come from
+    # models that saw part of the fold, a leak of the second order, docs/evaluation.md).
+    first_pass = (out_of_fold(rows, analyzer, folds, inputs, **base.get_params())[2]
+                  if getattr(base, "neighbours_", None) is not None else None)
+    folds_and_models = leave_transcripts_out(rows, inputs, y, base, folds, first_pass)
     chosen: dict[str, Analyzer] = {}
     for k, (fold, model) in enumerate(folds_and_models):
         fold_analyzer = Analyzer(lexicon=analyzer.lexicon, index_model=analyzer.index_model,

@@ -47,6 +47,16 @@ def test_no_near_duplicates():
     assert worst <= 0.8, f"near-duplicates: max Jaccard {worst:.2f}"
 
 
+def test_a_rated_texts_sentences_come_in_order():
+    """The second pass reads a text's corpus rows in file order as its sentences' order."""
+    last: dict[str, int] = {}
+    for r in ROWS:
+        if r.group.startswith("transcript-"):
+            number = int(r.id.rsplit("-s", 1)[1])
+            assert number > last.get(r.group, 0), r.id
+            last[r.group] = number
+
+
 def test_groups_never_straddle_splits():
     splits = defaultdict(set)
     for r in ROWS:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+import numpy as np
+
 from clientlens.lang import language
 from clientlens.records import Evidence
 from clientlens.text.nlp import fold
@@ -141,5 +143,10 @@ class SentenceClassifier(Protocol):
     sha256: str
 
     def predict(self, items: list[SentenceInput]) -> list[tuple[list[str], dict[str, float]]]:
-        """Labels and label probabilities for each sentence."""
+        """Labels and label probabilities for each sentence (the first pass)."""
+        ...
+
+    def second_pass(self, first: np.ndarray) -> list[tuple[list[str], dict[str, float]]] | None:
+        """One text's labels and probabilities after the second pass (classifier/neighbours.py),
+        from its sentences' first-pass probabilities in order; None when the model has none."""
         ...

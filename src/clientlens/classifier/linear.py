@@ -7,8 +7,9 @@ manifest lists their sha256):
 
 * ``classifier.linear.json``: labels, and each block's selector, vocabulary and settings;
 * ``classifier.linear.npz``: idf vectors, weights, intercepts, sigmoid slopes and offsets,
-  thresholds (float64, written with fixed zip dates, read with ``allow_pickle=False``: data
-  only, nothing in it can run code).
+  thresholds, and the second pass's weights, intercepts and thresholds (classifier/neighbours.py;
+  format 2; a format-1 export has no second pass), float64, written with fixed zip dates, read
+  with ``allow_pickle=False``: data only, nothing in it can run code.
 
 `LinearClassifier` computes the features as scikit-learn does, in the same order of
 summation, and the sigmoid with the C library's `exp` as scipy's `expit` does: its
@@ -49,6 +50,7 @@ from clientlens.classifier.files import (
     manifest_identity,
     read_manifest,
 )
+from clientlens.classifier.neighbours import BLOCKS, SPAN, NeighbourPass
 from clientlens.errors import ModelError
 from clientlens.resources import model_dir
 
@@ -63,8 +65,12 @@ LINEAR_ARRAYS = "classifier.linear.npz"
 LINEAR_FILES = (LINEAR_JSON, LINEAR_ARRAYS)
 
 
-#: Version of the export's layout; a reader refuses any other.
-EXPORT_FORMAT = 1
+#: Version of the export's layout: 2 holds the second pass (neighbour_* arrays), 1 does not.
+EXPORT_FORMAT = 2
+
+
+#: The layouts a reader accepts.
+READABLE_FORMATS = (1, 2)
 
 
 #: Words whose character n-gram columns a block keeps before starting again.
@@ -110,6 +116,13 @@ def _export_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     arrays.update(weights=weights, intercepts=intercepts, slopes=slopes, offsets=offsets,
                   thresholds=np.asarray(model.thresholds_))
     meta = {"format": EXPORT_FORMAT, "labels": list(model.labels_), "blocks": blocks}
+    second = getattr(model, "neighbours_", None)
+    if second is not None:
+        arrays.update(neighbour_weights=second.weights, neighbour_intercepts=second.intercepts,
+                      neighbour_thresholds=second.thresholds)
+        meta["neighbours"] = {"span": SPAN, "blocks": list(BLOCKS)}
+    else:
+        meta["format"] = 1
     return meta, {k: np.ascontiguousarray(v, dtype=np.float64) for k, v in arrays.items()}
 
 
@@ -252,14 +265,20 @@ class LinearClassifier:
     """
 
     def __init__(self, meta: dict[str, Any], arrays: Any, sha256: str, notes: Sequence[str] = ()) -> None:
-        if meta.get("format") != EXPORT_FORMAT:
-            raise ModelError(f"linear export format {meta.get('format')!r}; this clientlens reads {EXPORT_FORMAT}")
+        if meta.get("format") not in READABLE_FORMATS:
+            raise ModelError(f"linear export format {meta.get('format')!r}; this clientlens reads "
+                             f"{' and '.join(map(str, READABLE_FORMATS))}")
+        second = meta.get("neighbours")
+        if second is not None and (second.get("span") != SPAN or second.get("blocks") != list(BLOCKS)):
+            raise ModelError(f"linear export: a second pass over {second} is not the one this clientlens computes")
         self.sha256 = sha256
         self.notes = tuple(notes)  # minor library version differences (also issued as warnings)
         self.labels = tuple(meta["labels"])
         self.blocks = [_Block(b, arrays[f"idf_{b['name']}"] if b.get("use_idf") else None) for b in meta["blocks"]]
         self.weights, self.intercepts = arrays["weights"], arrays["intercepts"]
         self.slopes, self.offsets, self.thresholds = arrays["slopes"], arrays["offsets"], arrays["thresholds"]
+        self.neighbours = NeighbourPass(arrays["neighbour_weights"], arrays["neighbour_intercepts"],
+                                        arrays["neighbour_thresholds"]) if second is not None else None
 
     def predict_proba(self, items: Sequence[SentenceInput]) -> np.ndarray:
         """Calibrated probability of each label (n x labels), as SentenceModel.predict_proba."""
@@ -275,15 +294,26 @@ class LinearClassifier:
         return _expit_of_minus(self.slopes * scores + self.offsets)
 
     def predict(self, items: list[SentenceInput]) -> list[tuple[list[str], dict[str, float]]]:
-        """Labels above threshold and rounded probabilities per sentence."""
-        if not items:
-            return []
-        out = []
-        for row in self.predict_proba(items):
-            scores = {label: round(float(p), 4) for label, p in zip(self.labels, row, strict=True)}
-            labels = [lab for lab, p, t in zip(self.labels, row, self.thresholds, strict=True) if p >= t]
-            out.append((labels, scores))
-        return out
+        """Labels above threshold and rounded probabilities per sentence (the first pass)."""
+        return labelled(self.predict_proba(items), self.labels, self.thresholds) if items else []
+
+    def second_pass(self, first: np.ndarray) -> list[tuple[list[str], dict[str, float]]] | None:
+        """One text's labels and probabilities after the second pass, from its sentences'
+        first-pass probabilities (n x labels, in order); None for an export without one."""
+        second = self.neighbours
+        return None if second is None else labelled(second.proba(first), self.labels, second.thresholds)
+
+
+Labelled = list[tuple[list[str], dict[str, float]]]
+
+
+def labelled(proba: np.ndarray, labels: Sequence[str], thresholds: np.ndarray) -> Labelled:
+    """Per row: the labels at or above their threshold, and every probability rounded to 4 places."""
+    out = []
+    for row in proba:
+        scores = {label: round(float(p), 4) for label, p in zip(labels, row, strict=True)}
+        out.append(([lab for lab, p, t in zip(labels, row, thresholds, strict=True) if p >= t], scores))
+    return out
 
 
 def _expit_of_minus(z: np.ndarray) -> np.ndarray:

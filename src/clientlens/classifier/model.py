@@ -40,7 +40,8 @@ from clientlens.classifier.features import (
     _word_ngrams,
 )
 from clientlens.classifier.files import MANIFEST_FILE, MODEL_FILE, load_model_file, manifest_identity, sha256_file
-from clientlens.classifier.linear import export_linear
+from clientlens.classifier.linear import export_linear, labelled
+from clientlens.classifier.neighbours import NeighbourPass, text_features
 from clientlens.errors import ModelError
 from clientlens.resources import model_dir
 from clientlens.taxonomy import LABELS
@@ -118,6 +119,7 @@ class SentenceModel(ClassifierMixin, BaseEstimator):
         self.classifier_ = OneVsRestClassifier(calibrated).fit(matrix, Y)
         self.labels_ = tuple(self.labels)
         self.thresholds_ = np.full(len(self.labels_), 0.5)
+        self.neighbours_: NeighbourPass | None = None  # the second pass, fitted by training.refit
         self._linear_cache = None
         return self
 
@@ -197,8 +199,18 @@ class SentenceModel(ClassifierMixin, BaseEstimator):
         return self._linear_cache
 
     def predict(self, X: Sequence[SentenceInput]) -> np.ndarray:
-        """0/1 label matrix using the per-label thresholds."""
+        """0/1 label matrix of the first pass, using its per-label thresholds."""
         return (self.predict_proba(X) >= self.thresholds_).astype(int)
+
+    def predict_texts(self, X: Sequence[SentenceInput], texts: Sequence[str | None]) -> np.ndarray:
+        """0/1 label matrix as the analysis labels: the first pass, then the second pass over
+        each text's sentences (`texts`: a key per sentence, rows of a key in order, None for a
+        sentence alone), with its own thresholds. A model without a second pass: `predict`."""
+        first = self.predict_proba(X)
+        second = getattr(self, "neighbours_", None)
+        if second is None:
+            return (first >= self.thresholds_).astype(int)
+        return (second.proba_of(text_features(first, texts)) >= second.thresholds).astype(int)
 
     def tune_thresholds(self, X: Sequence[SentenceInput], Y: np.ndarray) -> np.ndarray:
         """Per-label thresholds maximising F1 on held-out data (the dev split)."""
@@ -230,17 +242,16 @@ class TrainedClassifier:
         self.sha256 = sha256
 
     def predict(self, items: list[SentenceInput]) -> list[tuple[list[str], dict[str, float]]]:
-        """Labels above threshold and rounded probabilities per sentence."""
+        """Labels above threshold and rounded probabilities per sentence (the first pass)."""
         if not items:
             return []
-        proba = self.model.predict_proba(items)
-        out = []
-        for row in proba:
-            scores = {label: round(float(p), 4) for label, p in zip(self.model.labels_, row, strict=True)}
-            labels = [lab for lab, p, t in zip(self.model.labels_, row, self.model.thresholds_, strict=True)
-                      if p >= t]
-            out.append((labels, scores))
-        return out
+        return labelled(self.model.predict_proba(items), self.model.labels_, self.model.thresholds_)
+
+    def second_pass(self, first: np.ndarray) -> list[tuple[list[str], dict[str, float]]] | None:
+        """One text's labels and probabilities after the second pass, from its sentences'
+        first-pass probabilities (n x labels, in order); None for a model without one."""
+        second = getattr(self.model, "neighbours_", None)
+        return None if second is None else labelled(second.proba(first), self.model.labels_, second.thresholds)
 
 
 def load_classifier(path: str | Path | None = None, *, trusted: bool = False) -> TrainedClassifier:

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
 from clientlens.classifier.features import SentenceInput
 from clientlens.classifier.model import SentenceModel, best_thresholds, label_matrix, save_model
+from clientlens.classifier.neighbours import NeighbourPass, text_features
 from clientlens.errors import InputError
 from clientlens.pipeline import Analyzer
 from clientlens.resources import corpus_path, model_dir
@@ -78,16 +80,56 @@ def transcript_id(group: str) -> str | None:
 
 def leave_transcripts_out(
     rows: Sequence[CorpusRow], inputs: Sequence[SentenceInput], y: np.ndarray, base: SentenceModel, folds: int,
+    first_pass: np.ndarray | None = None,
 ) -> Iterator[tuple[set[str], SentenceModel]]:
     """For each fold of the rated transcripts with sentences in `rows`: the fold's transcript
-    ids and `base` refitted without their sentences (same parameters and thresholds)."""
+    ids and `base` refitted without their sentences (same parameters and thresholds). When
+    `base` has a second pass, the fold's model gets one fitted without the fold's sentences on
+    `first_pass`, the rows' out-of-fold first-pass probabilities (`out_of_fold`), or else
+    `base`'s own."""
     owned = sorted({t for r in rows if (t := transcript_id(r.group))})
     for k in range(min(folds, len(owned))):
         fold = set(owned[k::folds])
         keep = [i for i, r in enumerate(rows) if transcript_id(r.group) not in fold]
         model = SentenceModel(**base.get_params()).fit([inputs[i] for i in keep], y[keep])
         model.thresholds_ = base.thresholds_
+        model.neighbours_ = getattr(base, "neighbours_", None)
+        if model.neighbours_ is not None and first_pass is not None:
+            model.neighbours_ = fit_second_pass(first_pass[keep], y[keep], [rows[i] for i in keep], folds)
         yield fold, model
+
+
+def fit_second_pass(first_pass: np.ndarray, y: np.ndarray, rows: Sequence[CorpusRow], folds: int = 5) -> NeighbourPass:
+    """The second pass (classifier/neighbours.py) fitted on out-of-fold first-pass
+    probabilities of `rows`, with per-label thresholds tuned on its own out-of-fold
+    probabilities (`second_pass_out_of_fold`)."""
+    fitted = _logistic_pass(_second_pass_inputs(first_pass, rows), y)
+    held_out = second_pass_out_of_fold(first_pass, y, rows, folds)
+    return NeighbourPass(fitted.weights, fitted.intercepts, best_thresholds(held_out, y))
+
+
+def second_pass_out_of_fold(
+    first_pass: np.ndarray, y: np.ndarray, rows: Sequence[CorpusRow], folds: int = 5,
+) -> np.ndarray:
+    """Second-pass probabilities of `rows`, each fold's from a second pass fitted without it
+    (folds grouped as the first pass's)."""
+    features = _second_pass_inputs(first_pass, rows)
+    held_out = np.zeros(y.shape)
+    for fit_idx, held_idx in GroupKFold(folds).split(features, y, [r.group for r in rows]):
+        held_out[held_idx] = _logistic_pass(features[fit_idx], y[fit_idx]).proba_of(features[held_idx])
+    return held_out
+
+
+def _second_pass_inputs(first_pass: np.ndarray, rows: Sequence[CorpusRow]) -> np.ndarray:
+    """The sentences of a rated text are neighbours, in corpus order; other rows are alone."""
+    return text_features(first_pass, [transcript_id(r.group) for r in rows])
+
+
+def _logistic_pass(features: np.ndarray, y: np.ndarray) -> NeighbourPass:
+    """One logistic regression per label (C = 1), thresholds left at 0.5."""
+    fitted = [LogisticRegression(C=1.0, max_iter=2000).fit(features, y[:, j]) for j in range(y.shape[1])]
+    return NeighbourPass(np.column_stack([m.coef_.ravel() for m in fitted]),
+                         np.array([float(m.intercept_[0]) for m in fitted]), np.full(y.shape[1], 0.5))
 
 
 def sentence_inputs(analyzer: Analyzer, rows: Sequence[CorpusRow]) -> list[SentenceInput]:
@@ -146,7 +188,7 @@ def evaluate(
     """Model and keyword-baseline scores on `rows`, overall and on the hard cases."""
     inputs = sentence_inputs(analyzer, rows)
     y = label_matrix(r.labels for r in rows)
-    predicted = model.predict(inputs)
+    predicted = model.predict_texts(inputs, [transcript_id(r.group) for r in rows])
     baseline = keyword_baseline(inputs, analyzer)
     hard = np.array([bool(r.hard) for r in rows])
     return {
@@ -160,11 +202,13 @@ def evaluate(
 
 
 def out_of_fold(
-    rows: Sequence[CorpusRow], analyzer: Analyzer, folds: int = 5, **params: Any
+    rows: Sequence[CorpusRow], analyzer: Analyzer, folds: int = 5, inputs: Sequence[SentenceInput] | None = None,
+    **params: Any,
 ) -> tuple[list[SentenceInput], np.ndarray, np.ndarray]:
-    """Inputs, labels and out-of-fold probabilities of a cross-validation grouped by writing
-    batch, like the splits: each fold is scored by a model that never saw its batches."""
-    inputs = sentence_inputs(analyzer, rows)
+    """Inputs, labels and out-of-fold first-pass probabilities of a cross-validation grouped
+    by writing batch, like the splits: each fold is scored by a model that never saw its
+    batches. `inputs`: the rows' classifier inputs, when already built."""
+    inputs = list(inputs) if inputs is not None else sentence_inputs(analyzer, rows)
     y = label_matrix(r.labels for r in rows)
     proba = np.zeros(y.shape)
     for fit_idx, held_idx in GroupKFold(folds).split(inputs, y, [r.group for r in rows]):
@@ -180,10 +224,12 @@ def cross_validated(rows: Sequence[CorpusRow], analyzer: Analyzer, folds: int = 
 
 
 def refit(rows: Sequence[CorpusRow], analyzer: Analyzer, folds: int = 5, **params: Any) -> SentenceModel:
-    """Fit on all `rows` (train + dev) with thresholds tuned on out-of-fold probabilities."""
+    """Fit on all `rows` (train + dev) with thresholds tuned on out-of-fold probabilities, and
+    the second pass fitted on those probabilities (`fit_second_pass`)."""
     inputs, y, proba = out_of_fold(rows, analyzer, folds, **params)
     model = SentenceModel(**params).fit(inputs, y)
     model.thresholds_ = best_thresholds(proba, y)
+    model.neighbours_ = fit_second_pass(proba, y, rows, folds)
     return model
 
 
@@ -205,7 +251,8 @@ def train(
         "corpus_sha256": corpus_hash(rows),
         "corpus_sentences": {s: len(v) for s, v in by_split.items()},
         "lexicon_sha256": analyzer.lexicon.sha256,
-        "training": "fitted on train + dev; thresholds from grouped 5-fold cross-validation",
+        "training": "fitted on train + dev; thresholds from grouped 5-fold cross-validation; "
+                    "second pass fitted on the out-of-fold probabilities",
         "dev": evaluate(dev_model, by_split["dev"], analyzer) if by_split["dev"] else None,
         "test": evaluate(model, by_split["test"], analyzer) if by_split["test"] else None,
     }
