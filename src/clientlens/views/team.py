@@ -114,7 +114,20 @@ def _behaviour_lines(team: TeamReport, language: str) -> list[str]:
     short = [_who(m) for m in team.members if not m.judged and m.behaviours.absent]
     if short:
         lines.append(f"  ? {', '.join(short)}: {b['too_short']}")
+    lines.append(f"  {b['members_showing']}: {' · '.join(c['text'] for c in behaviour_counts(team, language))}"
+                 if any(m.judged for m in team.members) else f"  {b['members_showing']}: {b['none_judged']}")
     return lines + quotes
+
+
+def behaviour_counts(team: TeamReport, language: str) -> list[dict[str, Any]]:
+    """Per behaviour, in taxonomy order, how many judged members show it (`TeamReport.behaviour_summary`):
+    its short name, the count, the judged members, the line's words and a tooltip."""
+    b = report_strings(language)["behaviours"]
+    judged = sum(m.judged for m in team.members)
+    return [{"key": name, "n": n, "judged": judged,
+             "text": b["showing_count"].format(name=b["short"][name], n=n, judged=judged),
+             "tip": b["showing_tip"].format(name=b["names"][name], n=n, judged=judged)}
+            for name, n in team.behaviour_summary.items()]
 
 
 def _timeline_lines(team: TeamReport, s: dict[str, Any]) -> list[str]:
@@ -183,6 +196,7 @@ def _context(team: TeamReport, language: str) -> dict[str, Any]:
         ))
     return {
         "s": s, "b": strings["behaviours"], "roles": strings["role"], "team": team, "rows": rows,
+        "behaviour_counts": behaviour_counts(team, language) if any(m.judged for m in team.members) else [],
         "rule": team.rule_in(language), "timeline": team_timeline(team, s, prefix, strings["names"]),
         "warnings": [warning_text(w, language) for w in team.warnings],
         "decision": verdicts[team.decision.decision],
