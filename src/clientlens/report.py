@@ -149,3 +149,10 @@ class Report:
         from clientlens.views.frames import sentences_frame
 
         return sentences_frame(self)
+
+    def behaviours_frame(self) -> pd.DataFrame:
+        """One row per behaviour of each speaker's profile (`behaviours()`): found, count, the
+        first sign's quote, its sentences and evidence (needs pandas; views.frames.behaviours_frame)."""
+        from clientlens.views.frames import behaviours_frame
+
+        return behaviours_frame(self)

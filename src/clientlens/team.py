@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clientlens.balance import Balance, Humanisation, Moment, report_humanisation, talk_balance, timeline
 from clientlens.behaviours import Profile, profile
@@ -26,10 +26,13 @@ from clientlens.lang import report_language
 from clientlens.records import Component, as_plain
 from clientlens.report import Report
 from clientlens.roles import NOT_SCORED_ROLES, member_key, speaker_roles
-from clientlens.taxonomy import INSUFFICIENT
+from clientlens.taxonomy import BEHAVIOURS, INSUFFICIENT
 
-#: 1.1 added `members[].behaviours`.
-TEAM_SCHEMA_VERSION = "1.1"
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: 1.1 added `members[].behaviours`, 1.2 `behaviour_summary`.
+TEAM_SCHEMA_VERSION = "1.2"
 
 #: Default critical mass: the leader reads as probe, and at least CRITICAL_SHARE of the other
 #: judged members, and at least MIN_RESPECTFUL of them, read as go. Why: one respectful member
@@ -191,6 +194,20 @@ class TeamReport:
         ends = [s.t_end or s.t_start or 0.0 for m in self.members if m.report for s in m.report.sentences]
         return max(ends, default=1.0) or 1.0
 
+    @property
+    def behaviour_summary(self) -> dict[str, int]:
+        """For each behaviour, in taxonomy order, how many judged members show it (a sign found
+        in their words); members too short to judge count neither way."""
+        judged = [m for m in self.members if m.judged]
+        return {b: sum(m.behaviours.present(b) for m in judged) for b in BEHAVIOURS}
+
+    def behaviours_frame(self) -> pd.DataFrame:
+        """Member × behaviour: one row per behaviour of each member (needs pandas;
+        views.frames.team_behaviours_frame)."""
+        from clientlens.views.frames import team_behaviours_frame
+
+        return team_behaviours_frame(self)
+
     def moments_of(self, member: Member) -> list[Moment]:
         """A member's moments on the team's axis: by time when the team's `timeline_basis` is
         time, else every member's by position (one untimed file puts the whole team by position)."""
@@ -226,6 +243,8 @@ class TeamReport:
             "talk_balance": self.balance.to_dict(),
             "humanisation": self.humanisation.to_dict(),
             "timeline": {"basis": self.timeline_basis, "end": self.timeline_end},
+            "behaviour_summary": {"judged_members": sum(m.judged for m in self.members),
+                                  "members_showing": self.behaviour_summary},
             "left_out": [as_plain(x) for x in self.left_out],
             "sources": list(self.sources),
             "warnings": list(self.warnings),

@@ -194,7 +194,13 @@ def test_team_reports_validate(analyzer, name, lang, options):
     from clientlens.team import analyze_team
 
     team = analyze_team(example_path(name), language=lang, analyzer=analyzer, **options)
-    validator("team").validate(json.loads(team.to_json()))
+    data = json.loads(team.to_json())
+    validator("team").validate(data)
+    assert data["schema_version"] == "1.2"
+    summary = data["behaviour_summary"]
+    assert summary["judged_members"] == sum(m["judged"] for m in data["members"])
+    assert summary["members_showing"] == {b: sum(m["judged"] and m["behaviours"][b]["present"] for m in data["members"])
+                                          for b in summary["members_showing"]}
 
 
 @pytest.mark.parametrize("change", [
@@ -206,6 +212,11 @@ def test_team_reports_validate(analyzer, name, lang, options):
     lambda t: t["members"][0].pop("behaviours"),
     lambda t: t["members"][0]["behaviours"].pop("seeking_feedback"),
     lambda t: t["members"][1]["behaviours"]["understanding_needs"].update(present="yes"),
+    lambda t: t.pop("behaviour_summary"),
+    lambda t: t["behaviour_summary"]["members_showing"].pop("seeking_feedback"),
+    lambda t: t["behaviour_summary"]["members_showing"].update(understanding_needs=-1),
+    lambda t: t["behaviour_summary"].update(judged_members="5"),
+    lambda t: t["behaviour_summary"]["members_showing"].update(listening=1),
 ])
 def test_the_team_schema_rejects_broken_team_reports(analyzer, change):
     from clientlens.team import analyze_team
@@ -292,11 +303,12 @@ def test_the_schema_rejects_broken_behaviour_profiles(reports, change):
 
 
 def test_behaviours_were_added_in_a_minor_version(reports):
-    """1.2 added `behaviours` (a key more: a 1.x client still reads the report) and team 1.1
-    `members[].behaviours`; a 1.1 report read back gets its profile computed again."""
+    """1.2 added `behaviours` (a key more: a 1.x client still reads the report), team 1.1
+    `members[].behaviours` and team 1.2 `behaviour_summary`; a 1.1 report read back gets its
+    profile computed again."""
     from clientlens.team import TEAM_SCHEMA_VERSION
 
-    assert SCHEMA_VERSION == "1.2" and TEAM_SCHEMA_VERSION == "1.1"
+    assert SCHEMA_VERSION == "1.2" and TEAM_SCHEMA_VERSION == "1.2"
     data = _with_signs(reports)
     old = {k: v for k, v in data.items() if k != "behaviours"} | {"schema_version": "1.1"}
     assert Report.from_dict(old).to_dict()["behaviours"] == data["behaviours"]

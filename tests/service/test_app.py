@@ -4,6 +4,7 @@ the settings, the command line's checks, the multipart reader."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from http_server import running_server
 
 from clientlens.service.app import CatchAll
 from clientlens.service.problems import ServiceError
-from clientlens.service.requests import parse_form
+from clientlens.service.requests import ValidationError, compare_job, parse_form
 from clientlens.service.settings import Settings
 
 SECRET = "Mme Irène Transcription"
@@ -87,3 +88,68 @@ def test_a_body_that_is_not_multipart_is_refused():
     with pytest.raises(ServiceError) as caught:
         parse_form("multipart/form-data; boundary=zzz", b"no parts at all")
     assert (caught.value.status, caught.value.code) == (400, "bad_request")
+
+
+# ---------------------------------------------------------------------- POST /v1/compare bodies
+
+
+def _form(files: list[tuple[str, bytes]], data: dict | None = None) -> tuple[str, bytes]:
+    request = httpx.Request("POST", "http://service/v1/compare", files=[("file", f) for f in files], data=data or {})
+    return request.headers["content-type"], request.read()
+
+
+def _json(body: dict) -> tuple[str, bytes]:
+    return "application/json", json.dumps(body).encode()
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (_json({"transcripts": [{"name": "Rivaud", "text": "DG : x"}, {"text": "WEBVTT\n", "input_format": "vtt",
+                                                                   "speaker": ["A", "B"]}],
+            "language": "en", "format": "csv"}),
+     ([("txt", None, "Rivaud", None), ("vtt", None, None, ["A", "B"])], ("en", "csv"))),
+    (_json({"transcripts": [{"text": "DG : x"}], "input_format": "srt"}),
+     ([("srt", None, None, None)], (None, "json"))),
+    (_form([("a.txt", b"DG : x"), ("dir/b.vtt", b"WEBVTT\n")]),
+     ([("txt", "a.txt", None, None), ("vtt", "b.vtt", None, None)], (None, "json"))),
+    (_form([("a.txt", b"DG : x"), ("b.vtt", b"WEBVTT\n")],
+           {"speaker": ["-", "Claire Vasseur"], "label": ["Rivaud", ""], "format": "html", "language": "fr"}),
+     ([("txt", "a.txt", "Rivaud", None), ("vtt", "b.vtt", None, "Claire Vasseur")], ("fr", "html"))),
+    (_form([("a.docx", b"PK")], {"input_format": "txt"}), ([("txt", "a.docx", None, None)], (None, "json"))),
+], ids=["json", "json_default_format", "upload", "upload_per_file_fields", "upload_forced_format"])
+def test_compare_bodies_become_one_entry_per_transcript(body, expected):
+    """JSON transcripts and uploaded files, in order, with their reader, row name and speaker."""
+    job = compare_job(*body)
+    entries, (language, fmt) = expected
+    assert [(e.input_format, e.source, e.name, e.speaker) for e in job.entries] == entries
+    assert (job.options.language, job.options.format) == (language, fmt)
+
+
+@pytest.mark.parametrize(("body", "status", "code"), [
+    (_json({"transcripts": []}), 422, "bad_request"),
+    (_json({"transcripts": [{"name": "x"}]}), 422, "bad_request"),
+    (_json({"transcripts": [{"text": "x"}], "format": "xml"}), 422, "bad_request"),
+    (_json({"transcripts": [{"text": "x"}], "speaker": "DG"}), 422, "bad_request"),
+    (_json({"transcripts": [{"text": "x", "input_format": "docx"}]}), 422, "bad_request"),
+    (_json({"text": "x"}), 422, "bad_request"),
+    (_form([("a.txt", b"x"), ("b.txt", b"y")], {"speaker": ["A"]}), 422, "bad_request"),
+    (_form([("a.txt", b"x")], {"label": ["A", "B"]}), 422, "bad_request"),
+    (_form([("a.txt", b"x")], {"format": ["csv", "json"]}), 422, "bad_request"),
+    (_form([("a.txt", b"x")], {"colour": "red"}), 422, "bad_request"),
+    (("text/plain", b"DG : x"), 415, "unsupported_media_type"),
+], ids=["empty", "no_text", "bad_format", "unknown_option", "binary_format_in_json", "analyze_body",
+        "speakers_not_per_file", "labels_not_per_file", "repeated_option", "unknown_field", "media_type"])
+def test_bad_compare_bodies_are_refused(body, status, code):
+    with pytest.raises((ServiceError, ValidationError)) as caught:
+        compare_job(*body)
+    error = caught.value
+    if isinstance(error, ValidationError):  # the app answers it with 422 bad_request
+        assert (status, code) == (422, "bad_request")
+    else:
+        assert (error.status, error.code) == (status, code)
+
+
+def test_an_upload_without_files_is_refused():
+    request = httpx.Request("POST", "http://service/v1/compare", files={"other": ("a.txt", b"x")})
+    with pytest.raises(ServiceError) as caught:
+        compare_job(request.headers["content-type"], request.read())
+    assert (caught.value.status, caught.value.code) == (422, "bad_request")

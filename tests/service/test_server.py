@@ -192,6 +192,91 @@ def test_openapi_describes_the_team_route(server):
     assert {"TeamRequest", "TeamUpload", "team", "team_member"} <= set(document["components"]["schemas"])
 
 
+SHORTLIST = [example_path("entretien_concession.txt"), example_path("reunion_mutuelle.txt"),
+             example_path("codir_rivaud.vtt")]
+ENGLISH = (b"We always listen to our customers and call them back the same day when they have a problem, "
+           b"because their trust is earned over time.")
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("json", "fr"), ("text", "en"), ("csv", "fr"), ("html", "fr"),
+                                           ("html", "en")])
+def test_compare_uploads_is_what_the_cli_prints(server, fmt, lang):
+    """Several files uploaded to /v1/compare answer what `clientlens compare FILE...` prints."""
+    expected = cli("compare", *(p.name for p in SHORTLIST), "--format", fmt, "--lang", lang, cwd=SHORTLIST[0].parent)
+    with server.client() as client:
+        response = client.post("/v1/compare", files=[("file", (p.name, p.read_bytes())) for p in SHORTLIST],
+                               data={"format": fmt, "language": lang})
+    assert response.status_code == 200
+    got = response.text.replace("\r\n", "\n")  # the CSV's line ends (`cli` reads the output as text)
+    assert got == (expected.removesuffix("\n") if fmt in ("json", "text") else expected)
+    media = {"json": "application/json", "text": "text/plain", "csv": "text/csv", "html": "text/html"}[fmt]
+    assert response.headers["content-type"].startswith(media)
+    if fmt == "json":
+        comparison = validate(response, "comparison")
+        assert comparison["language"] == lang
+        assert sorted(r["source"] for r in comparison["rows"]) == sorted(p.name for p in SHORTLIST)
+
+
+def test_compare_json_transcripts_with_names_speakers_and_failed_rows(server):
+    """JSON transcripts: their names and speakers reach the rows; an entry that cannot be scored
+    (not French, unknown speaker) is a row with its error, and the others are all there."""
+    body = {"transcripts": [
+        {"name": "Concession", "text": SHORTLIST[0].read_text(encoding="utf-8"), "speaker": LEADER},
+        {"name": "Rivaud", "text": SHORTLIST[2].read_text(encoding="utf-8"), "input_format": "vtt"},
+        {"text": ENGLISH.decode()},
+        {"name": "Personne", "text": SHORTLIST[1].read_text(encoding="utf-8"), "speaker": "Marc Personne"},
+    ], "language": "en"}
+    with server.client() as client:
+        response = client.post("/v1/compare", json=body)
+        text = client.post("/v1/compare", json={**body, "format": "text"})
+    comparison = validate(response, "comparison")
+    rows = {r["name"]: r for r in comparison["rows"]}
+    assert comparison["language"] == "en" and list(rows)[:2] in (["Rivaud", "Concession"], ["Concession", "Rivaud"])
+    assert rows["Concession"]["speaker_basis"] == "given" and LEADER in rows["Concession"]["speaker"]
+    assert rows["Rivaud"]["speaker_basis"] == "title" and rows["Rivaud"]["source"] is None
+    assert rows["#3"]["error"]["code"] == "not_french"
+    assert rows["Personne"]["error"]["code"] == "speaker_not_found"
+    assert text.status_code == 200 and "2 of 4 entries failed" in text.text
+
+
+@pytest.mark.parametrize(("send", "status", "code"), [
+    (lambda c: c.post("/v1/compare", json={"transcripts": []}), 422, "bad_request"),
+    (lambda c: c.post("/v1/compare", json={"transcripts": [{"text": SHORT}], "format": "pdf"}), 422, "bad_request"),
+    (lambda c: c.post("/v1/compare", files=[("file", ("a.txt", SHORT.encode())), ("file", ("b.txt", SHORT.encode()))],
+                      data={"speaker": "DG"}), 422, "bad_request"),
+    (lambda c: c.post("/v1/compare", files=[("file", ("a.txt", SHORT.encode())),
+                                            ("file", ("b.txt", b"\x00\x01binary\x00"))]), 400, "input_error"),
+    (lambda c: c.post("/v1/compare", content=SHORT.encode(), headers={"content-type": "text/plain"}),
+     415, "unsupported_media_type"),
+    (lambda c: c.get("/v1/compare"), 405, "method_not_allowed"),
+], ids=["no_transcript", "bad_format", "speakers_not_per_file", "unreadable_file", "media_type", "get"])
+def test_bad_compare_requests_answer_the_error_object(server, send, status, code):
+    with server.client() as client:
+        response = send(client)
+    assert response.status_code == status
+    error = validate(response)["error"]
+    assert error["code"] == code
+    if code == "input_error":
+        assert error["message"].startswith("transcripts.1: ")  # which transcript could not be read
+    assert MARKER not in response.text
+
+
+def test_openapi_describes_the_compare_route(server):
+    with server.client() as client:
+        document = client.get("/openapi.json").json()
+    operation = document["paths"]["/v1/compare"]["post"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/comparison"}
+    assert "text/csv" in operation["responses"]["200"]["content"]
+    assert set(operation["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+    schemas = document["components"]["schemas"]
+    assert {"CompareRequest", "CompareUpload", "comparison", "comparison_row"} <= set(schemas)
+    assert schemas["CompareUpload"]["properties"]["file"]["type"] == "array"
+    for status in ("400", "401", "413", "415", "422", "500", "503"):
+        assert operation["responses"][status]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/error"}
+
+
 # ---------------------------------------------------------------------- bad requests
 
 
@@ -301,7 +386,8 @@ def _auth(token: str = TOKEN) -> dict[str, str]:
                                      {"authorization": f"Basic {TOKEN}"}])
 def test_token_refused(guarded_server, headers):
     with guarded_server.client(headers=headers) as client:
-        responses = [client.get("/v1/version"), as_json(client, SHORT)]
+        responses = [client.get("/v1/version"), as_json(client, SHORT),
+                     client.post("/v1/compare", json={"transcripts": [{"text": SHORT}]})]
     for response in responses:
         assert response.status_code == 401
         assert response.headers["www-authenticate"] == "Bearer"

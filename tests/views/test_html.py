@@ -20,7 +20,7 @@ from clientlens.lang import report_strings
 from clientlens.records import Evidence
 from clientlens.resources import example_path
 from clientlens.taxonomy import COMPONENT_NAMES, LABELS
-from clientlens.views.text import report_index
+from clientlens.views.text import reason_text, report_index
 
 HOSTILE = (
     "Marc d'Arcy (P&DG) : Nos clients, je les appelle un par un pour comprendre leurs besoins, "
@@ -107,7 +107,7 @@ def test_repr_html_shows_index_verdict_components_and_speakers(concession):
     assert tree.find(cls="cl-badge")[0].text == report_strings()["verdict"][concession.verdict]
     assert tree.find("svg", "cl-gauge"), "no gauge"
     names = [e.text for e in tree.find(cls="cl-cname")]
-    assert names == [c.replace("_", " ") for c in concession.components]
+    assert names == [report_strings()["names"][c] for c in concession.components]  # in the report language
     points = [e.text for e in tree.find(cls="cl-points")]
     assert len(points) == len(concession.components)
     assert {e.text for e in tree.find(cls="cl-name")} == {"Intervieweuse", "Bruno Caradec"}
@@ -140,7 +140,8 @@ def test_every_lexicon_hit_is_highlighted_counted_read_or_cancelled(mode, conces
         found = [m for m in marks if m.text == hit.text and kind in m.classes and m.attrs["data-family"] == hit.family]
         assert found, f"{hit.text!r} ({hit.family}, {kind}) is not highlighted"
         if not hit.counted:
-            assert any(hit.reason in m.attrs["title"] for m in found), "the reason is not on hover"
+            reason = reason_text(hit.reason)  # in the report language (French by default)
+            assert any(reason in m.attrs["title"] for m in found), "the reason is not on hover"
 
 
 def _kind(hit) -> str:

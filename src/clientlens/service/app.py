@@ -2,7 +2,7 @@
 
 Every route that analyses reads its body with `requests.read_body` (memory only, size limit),
 turns it into a job, runs the job on the worker's `Engine` and answers with `respond`; a new
-analysis route (POST /v1/team) is one more small function of that shape.
+analysis route (POST /v1/team, POST /v1/compare) is one more small function of that shape.
 """
 
 from __future__ import annotations
@@ -21,12 +21,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clientlens._version import __version__
+from clientlens.comparison import Comparison
 from clientlens.errors import ClientlensError
 from clientlens.report import SCHEMA_VERSION, Report
 from clientlens.service.engine import Engine
-from clientlens.service.openapi import ANALYZE_OPENAPI, TEAM_OPENAPI, VERSION_OPENAPI, contract_openapi
+from clientlens.service.openapi import (
+    ANALYZE_OPENAPI,
+    COMPARE_OPENAPI,
+    TEAM_OPENAPI,
+    VERSION_OPENAPI,
+    contract_openapi,
+)
 from clientlens.service.problems import HTTP_CODES, ServiceError
-from clientlens.service.requests import analyze_job, read_body, team_job
+from clientlens.service.requests import analyze_job, compare_job, read_body, team_job
 from clientlens.service.settings import Settings
 from clientlens.team import TeamReport
 
@@ -101,6 +108,14 @@ def _add_routes(app: FastAPI, engine: Engine, settings: Settings) -> None:
         team = await engine.run(engine.team, job)
         return respond_team(team, job.options.format, job.options.language)
 
+    @app.post(f"/{API}/compare", summary="several leaders or companies side by side, sorted by index",
+              dependencies=guarded, openapi_extra=COMPARE_OPENAPI, response_class=Response)
+    async def compare(request: Request) -> Response:
+        body = await read_body(request.stream(), request.headers.get("content-length"), settings.max_bytes)
+        job = compare_job(request.headers.get("content-type"), body)
+        comparison = await engine.run(engine.compare, job)
+        return respond_comparison(comparison, job.options.format)
+
 
 def respond(report: Report, fmt: str) -> Response:
     """The report as the CLI prints it: `--format json` (Report.to_json()), text or html."""
@@ -118,6 +133,18 @@ def respond_team(team: TeamReport, fmt: str, language: str | None) -> Response:
     if fmt == "text":
         return PlainTextResponse(team.summary(language))
     return Response(team.to_json(), media_type="application/json")
+
+
+def respond_comparison(comparison: Comparison, fmt: str) -> Response:
+    """The comparison as `clientlens compare` prints it: json, text, html or csv, in its report
+    language; entries that failed are rows with their error (status 200)."""
+    if fmt == "html":
+        return HTMLResponse(comparison.to_html())
+    if fmt == "text":
+        return PlainTextResponse(comparison.summary())
+    if fmt == "csv":
+        return Response(comparison.to_csv(), media_type="text/csv; charset=utf-8")
+    return Response(comparison.to_json(), media_type="application/json")
 
 
 def error_response(error: ServiceError) -> JSONResponse:

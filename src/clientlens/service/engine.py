@@ -21,12 +21,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from clientlens.comparison import Comparison, compare
 from clientlens.errors import ClientlensError
 from clientlens.io.read import read_bytes
 from clientlens.pipeline import Analyzer
 from clientlens.report import Report
 from clientlens.service.problems import ServiceError
-from clientlens.service.requests import AnalyzeJob
+from clientlens.service.requests import AnalyzeJob, CompareJob
 from clientlens.team import TeamReport, analyze_team
 
 T = TypeVar("T")
@@ -83,6 +84,24 @@ class Engine:
         chosen = {k: v for k, v in (("critical_mass", options.critical_mass),
                                     ("min_respectful", options.min_respectful)) if v is not None}
         return analyze_team(transcript, options.leader, language=options.language, analyzer=self.analyzer, **chosen)
+
+    def compare(self, job: CompareJob) -> Comparison:
+        """Read every transcript, then score each one's speaker and sort them (on the analysis thread).
+
+        A transcript that cannot be read fails the request (the client sent it), with its place
+        in the message; one that reads but cannot be scored (not French, unknown speaker) is a
+        row with its error, as in `clientlens compare`.
+        """
+        transcripts = []
+        for n, entry in enumerate(job.entries):
+            try:
+                transcripts.append(read_bytes(entry.data, entry.input_format, source=entry.source))
+            except ClientlensError as exc:
+                error = ServiceError.of_library(exc)
+                raise ServiceError(error.status, error.code, f"transcripts.{n}: {error.message}",
+                                   **error.extra) from None
+        return compare(transcripts, speakers=[e.speaker for e in job.entries], labels=[e.name for e in job.entries],
+                       language=job.options.language, analyzer=self.analyzer)
 
     def _warm_up(self) -> None:
         self._variants[(False, None, None)] = Analyzer()

@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from clientlens.schema import load_schema
-from clientlens.service.requests import FILE_FIELD, AnalyzeOptions, AnalyzeRequest, TeamOptions, TeamRequest
+from clientlens.service.requests import (
+    FILE_FIELD,
+    INFER_SPEAKER,
+    AnalyzeOptions,
+    AnalyzeRequest,
+    CompareOptions,
+    CompareRequest,
+    TeamOptions,
+    TeamRequest,
+)
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -64,6 +73,22 @@ TEAM_OPENAPI: dict[str, Any] = {
         **{k: v for k, v in ANALYZE_OPENAPI["responses"].items() if k != "200"},
     },
 }
+#: What FastAPI merges into the operation of POST /v1/compare.
+COMPARE_OPENAPI: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {
+        "application/json": {"schema": ref("CompareRequest")},
+        "multipart/form-data": {"schema": ref("CompareUpload")},
+    }},
+    "responses": {
+        "200": {"description": "the comparison (docs/schema.md, Comparison), or its text, HTML or CSV rendering; "
+                               "an entry that could not be scored is a row with its `error`",
+                "content": {"application/json": {"schema": ref("comparison")},
+                            "text/plain": {"schema": {"type": "string"}},
+                            "text/html": {"schema": {"type": "string"}},
+                            "text/csv": {"schema": {"type": "string"}}}},
+        **{k: v for k, v in ANALYZE_OPENAPI["responses"].items() if k != "200"},
+    },
+}
 VERSION_OPENAPI: dict[str, Any] = {"responses": _errors(_AUTH)}
 
 
@@ -73,8 +98,31 @@ def contract_components() -> dict[str, Any]:
 
 
 def request_components() -> dict[str, Any]:
-    """The request bodies of POST /v1/analyze and POST /v1/team: a JSON text, or an upload form."""
-    return {**_bodies("Analyze", AnalyzeRequest, AnalyzeOptions), **_bodies("Team", TeamRequest, TeamOptions)}
+    """The request bodies of POST /v1/analyze, /v1/team and /v1/compare: JSON, or an upload form."""
+    return {**_bodies("Analyze", AnalyzeRequest, AnalyzeOptions), **_bodies("Team", TeamRequest, TeamOptions),
+            **_compare_bodies()}
+
+
+def _compare_bodies() -> dict[str, Any]:
+    """CompareRequest (JSON transcripts) and CompareUpload (one `file` per transcript, and
+    `speaker` and `label` once per file, in order)."""
+    upload = CompareOptions.model_json_schema(ref_template=COMPONENTS + "{model}")
+    upload["title"] = "CompareUpload"
+    per_file = {
+        "speaker": f"the speaker to score, once per file in order; {INFER_SPEAKER} or empty takes the leader "
+                   "of the file's team",
+        "label": "the row's name, once per file in order (default: the file's name without extension)",
+    }
+    upload["properties"] = {
+        FILE_FIELD: {"type": "array", "minItems": 1, "description": "one transcript per leader or company; "
+                     "each file's extension chooses its reader",
+                     "items": {"type": "string", "contentMediaType": "application/octet-stream"}},
+        **{k: {"type": "array", "items": {"type": "string"}, "description": what} for k, what in per_file.items()},
+        **upload["properties"],
+    }
+    upload["required"] = [FILE_FIELD]
+    return {"CompareRequest": CompareRequest.model_json_schema(ref_template=COMPONENTS + "{model}"),
+            "CompareUpload": upload}
 
 
 def _bodies(name: str, request: Any, options: Any) -> dict[str, Any]:

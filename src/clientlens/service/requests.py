@@ -23,8 +23,13 @@ from clientlens.service.problems import ServiceError
 
 #: Formats a JSON body may name for its `text` (a .docx is binary: upload it as a file).
 TEXT_FORMATS = ("txt", "md", "vtt", "srt", "json")
-#: The multipart field that carries the transcript file.
+#: The multipart field that carries the transcript file (repeated, once per transcript, for /compare).
 FILE_FIELD = "file"
+#: The /compare form fields given once per file, in the order of the files.
+PER_FILE_FIELDS = ("speaker", "label")
+#: The /compare speaker that takes the leader of the file's team (as `clientlens compare --speaker -`).
+INFER_SPEAKER = "-"
+InputFormat = Literal["txt", "md", "vtt", "srt", "docx", "json"]
 
 
 class AnalyzeOptions(BaseModel):
@@ -34,7 +39,7 @@ class AnalyzeOptions(BaseModel):
 
     speaker: str | Annotated[list[str], Field(min_length=1)] | None = Field(
         None, description="speaker(s) to score; all speech when absent")
-    input_format: Literal["txt", "md", "vtt", "srt", "docx", "json"] | None = Field(
+    input_format: InputFormat | None = Field(
         None, description="reader to use; by default the upload's file extension, or txt for a text")
     lexicon_only: bool = Field(False, description="do not use the sentence classifier (the report says so)")
     go: float | None = Field(None, ge=0, le=100, description="index at or above which the verdict is go")
@@ -55,7 +60,7 @@ class TeamOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     leader: str | None = Field(None, description="the leader's name; inferred when absent (a title, else most words)")
-    input_format: Literal["txt", "md", "vtt", "srt", "docx", "json"] | None = Field(
+    input_format: InputFormat | None = Field(
         None, description="reader to use; by default the upload's file extension, or txt for a text")
     critical_mass: float | None = Field(None, gt=0, le=1, description="share of the other judged members who "
                                         "must read as go when the leader reads as probe (default 1/3)")
@@ -69,6 +74,39 @@ class TeamRequest(TeamOptions):
 
     text: str = Field(description="the meeting, in the format `input_format` names (txt by default)")
     source: str | None = Field(None, max_length=1024, description="a name for the meeting's source")
+
+
+class CompareOptions(BaseModel):
+    """How to compare: the options of `clientlens compare` (docs/team.md, "Comparing leaders or companies")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input_format: InputFormat | None = Field(
+        None, description="reader of every transcript; by default each upload's file extension, or txt for a text")
+    language: Literal["fr", "en"] | None = Field(None, description="report language of the JSON's `language`, "
+                                                 "text and html")
+    format: Literal["json", "text", "html", "csv"] = Field(
+        "json", description="json: the comparison of docs/schema.md; csv: one line per row")
+
+
+class CompareTranscript(BaseModel):
+    """One leader or company of a JSON body for POST /v1/compare."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=1024, description="the row's name (default: #1, #2 … in order)")
+    text: str = Field(description="the transcript, in the format `input_format` names (txt by default)")
+    speaker: str | Annotated[list[str], Field(min_length=1)] | None = Field(
+        None, description="speaker(s) to score; by default the leader of the team the text holds "
+                          "(a title, else most words), or all speech without speaker labels")
+    input_format: InputFormat | None = Field(None, description="this transcript's reader (default: the body's)")
+
+
+class CompareRequest(CompareOptions):
+    """A JSON body for POST /v1/compare: the transcripts, one per leader or company, and the options."""
+
+    transcripts: Annotated[list[CompareTranscript], Field(min_length=1)] = Field(
+        description="one transcript per leader or company")
 
 
 class AnalyzeRequest(AnalyzeOptions):
@@ -86,6 +124,25 @@ class AnalyzeJob:
     input_format: str
     source: str | None
     options: AnalyzeOptions | TeamOptions
+
+
+@dataclass(frozen=True)
+class CompareEntry:
+    """One transcript of a comparison to run: its bytes, how to read them, its row's name and speaker."""
+
+    data: bytes
+    input_format: str
+    source: str | None  # the uploaded file's name, None for a text
+    name: str | None  # the row's name; None: the file's stem, or #n
+    speaker: str | list[str] | None  # None: the leader of the file's team
+
+
+@dataclass(frozen=True)
+class CompareJob:
+    """A comparison to run (POST /v1/compare): its transcripts, in order, and the options."""
+
+    entries: tuple[CompareEntry, ...]
+    options: CompareOptions
 
 
 async def read_body(stream: AsyncIterator[bytes], declared: str | None, max_bytes: int) -> bytes:
@@ -117,14 +174,67 @@ def team_job(content_type: str | None, body: bytes) -> AnalyzeJob:
     return _job(content_type, body, TeamRequest, TeamOptions)
 
 
+def compare_job(content_type: str | None, body: bytes) -> CompareJob:
+    """The job of a POST /v1/compare body: JSON `transcripts`, or multipart/form-data with one
+    `file` per transcript (and `speaker`, `label` once per file, in order, when given)."""
+    kind = _media_type(content_type)
+    if kind == "application/json":
+        _check_utf8(body, "the JSON body")
+        request = CompareRequest.model_validate_json(body)
+        entries = []
+        for n, t in enumerate(request.transcripts):
+            fmt = t.input_format or request.input_format or "txt"
+            if fmt not in TEXT_FORMATS:
+                raise ServiceError(422, "bad_request", f"transcripts.{n}.input_format {fmt} is binary: upload the "
+                                                       "file as multipart/form-data")
+            entries.append(CompareEntry(t.text.encode("utf-8"), fmt, None, t.name, t.speaker))
+        options = CompareOptions.model_validate(request.model_dump(include={"input_format", "language", "format"}))
+        return CompareJob(tuple(entries), options)
+    if kind == "multipart/form-data":
+        return _compare_upload_job(content_type or "", body)
+    raise _unsupported(kind)
+
+
+def _compare_upload_job(content_type: str, body: bytes) -> CompareJob:
+    fields, files = parse_form(content_type, body)
+    if list(files) != [FILE_FIELD]:
+        raise ServiceError(422, "bad_request", f"send one file per transcript, each in the form field {FILE_FIELD!r}")
+    uploads = files[FILE_FIELD]
+    per_file = {k: fields.pop(k) for k in PER_FILE_FIELDS if k in fields}
+    for k, values in per_file.items():
+        if len(values) != len(uploads):
+            hint = f"; {INFER_SPEAKER} takes the file's leader" if k == "speaker" else ""
+            raise ServiceError(422, "bad_request",
+                               f"{k}: give it once per file ({len(uploads)}), got {len(values)}{hint}")
+    if any(len(v) > 1 for v in fields.values()):
+        raise ServiceError(422, "bad_request", f"only {' and '.join(PER_FILE_FIELDS)} may be repeated")
+    options = CompareOptions.model_validate({k: v[0] for k, v in fields.items()})
+    speakers = [None if s in (INFER_SPEAKER, "") else s for s in per_file.get("speaker", [None] * len(uploads))]
+    labels = [label or None for label in per_file.get("label", [None] * len(uploads))]
+    entries = []
+    for (filename, data), speaker, label in zip(uploads, speakers, labels, strict=True):
+        name = _base_name(filename)
+        entries.append(CompareEntry(data, input_format_of(PurePosixPath(name), options.input_format), name or None,
+                                    label, speaker))
+    return CompareJob(tuple(entries), options)
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _unsupported(kind: str) -> ServiceError:
+    return ServiceError(415, "unsupported_media_type",
+                        f"send application/json or multipart/form-data, not {kind or 'a body without Content-Type'}")
+
+
 def _job(content_type: str | None, body: bytes, request: type[BaseModel], options: type[BaseModel]) -> AnalyzeJob:
-    kind = (content_type or "").split(";")[0].strip().lower()
+    kind = _media_type(content_type)
     if kind == "application/json":
         return _json_job(body, request, options)
     if kind == "multipart/form-data":
         return _upload_job(content_type or "", body, options)
-    raise ServiceError(415, "unsupported_media_type",
-                       f"send application/json or multipart/form-data, not {kind or 'a body without Content-Type'}")
+    raise _unsupported(kind)
 
 
 def _json_job(body: bytes, request_model: type[BaseModel], options_model: type[BaseModel]) -> AnalyzeJob:
@@ -187,4 +297,5 @@ def _check_utf8(data: bytes, what: str) -> None:
                          "or upload the file as multipart/form-data to have its encoding detected") from None
 
 
-__all__ = ["AnalyzeJob", "AnalyzeOptions", "AnalyzeRequest", "ValidationError", "analyze_job", "read_body"]
+__all__ = ["AnalyzeJob", "AnalyzeOptions", "AnalyzeRequest", "CompareJob", "CompareOptions", "CompareRequest",
+           "ValidationError", "analyze_job", "compare_job", "read_body"]

@@ -54,13 +54,13 @@ def _verdict(row: ComparisonRow, s: dict[str, Any], verdicts: dict[str, str]) ->
     return verdicts[row.verdict] if row.judged else s["too_short"]
 
 
-def _quote_note(row: ComparisonRow) -> str:
-    """(+5.5, family, 8:36): the quote's impact, family and time."""
+def _quote_note(row: ComparisonRow, names: dict[str, str]) -> str:
+    """(+5.5, family, 8:36): the quote's impact, label or family (by its display name) and time."""
     q = row.quote
     if q is None:
         return ""
     at = f", {clock(q.t_start)}" if q.t_start is not None else ""
-    return f"({q.impact:+.1f}, {q.family}{at})"
+    return f"({q.impact:+.1f}, {names.get(q.family, q.family)}{at})"
 
 
 # ---------------------------------------------------------------- text
@@ -82,7 +82,7 @@ def comparison_text(comparison: Comparison, language: str) -> str:
         if row.failed:
             lines.append(f"      {_error(row)}")
         elif row.quote is not None:
-            lines.append(f"      « {cut(row.quote.text, QUOTE_WIDTH)} » {_quote_note(row)}")
+            lines.append(f"      « {cut(row.quote.text, QUOTE_WIDTH)} » {_quote_note(row, strings['names'])}")
         else:
             lines.append(f"      {s['no_quote']}")
     if comparison.failed:
@@ -155,7 +155,8 @@ class _Row:
     words: str
     quote: str
     note: str
-    error: str
+    error_code: str
+    error: str  # the error object's message, in English as in the JSON (lang="en" in the page)
     gauge: _Gauge | None
 
 
@@ -195,7 +196,8 @@ def _context(comparison: Comparison, language: str) -> dict[str, Any]:
             colour=VERDICT_COLOURS.get(row.verdict or "", "#b42318"),
             words=str(row.words) if row.words is not None else "",
             quote=cut(row.quote.text, QUOTE_WIDTH) if row.quote is not None else "",
-            note=_quote_note(row), error=_error(row), gauge=_gauge(row, s),
+            note=_quote_note(row, strings["names"]), error_code=row.error.code if row.error is not None else "",
+            error=row.error.message if row.error is not None else "", gauge=_gauge(row, s),
         ))
     failures = s["failures"].format(n=len(comparison.failed), total=len(rows)) if comparison.failed else ""
     return {"s": s, "rows": rows, "failures": failures}

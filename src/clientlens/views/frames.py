@@ -1,4 +1,4 @@
-"""pandas views of reports, for notebooks: evidence, sentences, and one row per transcript.
+"""pandas views of reports, for notebooks: evidence, sentences, behaviours, and one row per transcript.
 
 pandas is an optional dependency (`pip install clientlens[pandas]`); it is imported only
 when a frame is asked for, so the library itself never needs it."""
@@ -10,13 +10,15 @@ from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from clientlens.records import Evidence, Sentence, as_plain
-from clientlens.taxonomy import COMPONENT_NAMES, LABELS
+from clientlens.taxonomy import BEHAVIOURS, COMPONENT_NAMES, LABELS
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from clientlens.batch import BatchError
+    from clientlens.behaviours import Profile
     from clientlens.report import Report
+    from clientlens.team import TeamReport
 
 
 INSTALL_HINT = "pip install clientlens[pandas]"
@@ -60,6 +62,67 @@ def sentences_frame(report: Report) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=[*SENTENCE_COLUMNS, *labels])
     frame.index.name = "sentence"
     return frame
+
+
+#: Columns of `behaviours_frame` (after `speaker`) and `team_behaviours_frame` (after `member`,
+#: `leader`): one row per behaviour of a profile, the first sign's quote as the views show it.
+BEHAVIOUR_COLUMNS: tuple[str, ...] = ("behaviour", "found", "count", "judged", "quote", "term", "t_start",
+                                      "sentences", "evidence", "words")
+
+
+def behaviours_frame(report: Report) -> pd.DataFrame:
+    """One row per behaviour of each profile of the report (`Report.behaviours()`: one per
+    scored speaker, `speaker` None for unlabelled text), in taxonomy order.
+
+    `found` says whether a sign was found and `count` how many (one per sentence); `quote` is
+    the first sign's sentence and `term` its words, as the text and HTML views quote them (None
+    when absent); `sentences` are the row labels of `sentences_frame(report)` and `evidence`
+    the row labels of `evidence_frame(report)` of its lexicon signs, so the frames join.
+    `judged` is False for a speaker too short to judge: their absences say nothing.
+    """
+    from clientlens.views.text import short_speakers
+
+    pd = _pandas()
+    short = short_speakers(report)
+    rows = [{"speaker": p.speaker, **row}
+            for p in report.behaviours() for row in _behaviour_rows(p, p.speaker not in short)]
+    return _typed(pd.DataFrame(rows, columns=["speaker", *BEHAVIOUR_COLUMNS]))
+
+
+def team_behaviours_frame(team: TeamReport) -> pd.DataFrame:
+    """Member × behaviour: one row per behaviour of each member, the leader first (columns
+    `member`, `leader`, then BEHAVIOUR_COLUMNS as in `behaviours_frame`, `sentences` and
+    `evidence` indexing the member's own report).
+
+    `frame.pivot(index="member", columns="behaviour", values="found")` is the grid of the views;
+    `frame[frame.judged].groupby("behaviour").found.sum()` counts the judged members who show each.
+    """
+    pd = _pandas()
+    rows = [{"member": m.name, "leader": m.leader, **row}
+            for m in team.members for row in _behaviour_rows(m.behaviours, m.judged)]
+    return _typed(pd.DataFrame(rows, columns=["member", "leader", *BEHAVIOUR_COLUMNS]))
+
+
+def _behaviour_rows(p: Profile, judged: bool) -> list[dict[str, Any]]:
+    """The four rows of a profile (BEHAVIOUR_COLUMNS)."""
+    rows = []
+    for name in BEHAVIOURS:
+        signs = p.signs.get(name, ())
+        first = signs[0] if signs else None
+        rows.append({
+            "behaviour": name, "found": bool(signs), "count": len(signs), "judged": judged,
+            "quote": first.text if first else None, "term": first.term if first else None,
+            "t_start": first.t_start if first else None,
+            "sentences": [s.sentence for s in signs],
+            "evidence": [s.evidence for s in signs if s.evidence is not None],
+            "words": p.words,
+        })
+    return rows
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Booleans as bool and counts as int, whatever the rows (an empty frame included)."""
+    return frame.astype({"found": bool, "count": int, "judged": bool, "t_start": float, "words": int})
 
 
 def reports_frame(results: Iterable[Report | BatchError]) -> pd.DataFrame:

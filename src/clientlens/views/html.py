@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -32,8 +32,6 @@ from clientlens.records import Evidence, Sentence
 from clientlens.taxonomy import (
     COLOURS,
     COMPONENT_BY_LABEL,
-    COMPONENT_BY_NAME,
-    LABEL_SPECS,
     LABELS,
     POLARITY_COLOURS,
     VERDICT_COLOURS,
@@ -45,19 +43,21 @@ from clientlens.views.text import (
     counted_signals,
     cut,
     quote,
+    reason_text,
     report_index,
     short_speakers,
     shown_index,
     thresholds,
     verdict_text,
+    warning_text,
 )
 
 if TYPE_CHECKING:
     from clientlens.behaviours import Profile
     from clientlens.report import Report
 
-#: Short names of the classifier labels for the chips after a sentence.
-LABEL_SHORT: dict[str, str] = {spec.name: spec.short for spec in LABEL_SPECS}
+#: The report strings of one report language (lang/<code>/report.json).
+Strings = dict[str, Any]
 
 
 def colour(family: str, polarity: str | None = None) -> str:
@@ -76,10 +76,6 @@ def _signed(x: float, digits: int = 1) -> str:
     if float(text) == 0:
         return text
     return ("+" if x > 0 else "−") + text
-
-
-def _pretty(name: str) -> str:
-    return name.replace("_", " ")
 
 
 # ---------------------------------------------------------------- templates
@@ -107,7 +103,6 @@ _ENV = Environment(
 )
 _ENV.filters["fmt"] = format  # {{ x|fmt(".1f") }}: Python's format spec, as the f-strings had
 _ENV.filters["signed"] = _signed
-_ENV.filters["pretty"] = _pretty
 
 
 # ---------------------------------------------------------------- public entry points
@@ -121,7 +116,8 @@ def report_fragment(report: Report, language: str | None = None) -> str:
 
 def report_page(report: Report, language: str | None = None) -> str:
     """The report as a standalone HTML page (UTF-8, no external resource)."""
-    title = f"clientlens – {Path(report.source).name}" if report.source else "clientlens report"
+    untitled = report_strings(language)["report"]["untitled"]
+    title = f"clientlens – {Path(report.source).name}" if report.source else untitled
     return _ENV.get_template("page.html.j2").render(_context(report, language), title=title,
                                                     lang=report_language(language))
 
@@ -138,24 +134,26 @@ def _context(report: Report, language: str | None = None) -> dict[str, object]:
     """What the templates show, computed from the report."""
     lo, hi = report.interval
     headline, _, explanation = verdict_text(report.verdict, language).partition(" - ")
+    strings = report_strings(language)
     return {
         "report": report,
-        "t": report_strings(language)["report"],
-        "roles": report_strings(language)["role"],
+        "t": strings["report"],
+        "roles": strings["role"],
         "shown_index": report_index(report),
         "interval": (lo, hi),
         "verdict_colour": VERDICT_COLOURS.get(report.verdict, "#444"),
         "headline": headline,
         "explanation": explanation,
-        "gauge": _gauge(report),
-        "bars": _component_bars(report),
-        "speakers": _speaker_rows(report) if len(report.speakers) >= 2 else [],
-        "top": _top_evidence(report),
-        "b": report_strings(language)["behaviours"],
+        "warnings": [warning_text(w, language) for w in report.warnings],
+        "gauge": _gauge(report, strings),
+        "bars": _component_bars(report, strings),
+        "speakers": _speaker_rows(report, strings) if len(report.speakers) >= 2 else [],
+        "top": _top_evidence(report, strings),
+        "b": strings["behaviours"],
         "behaviours": behaviour_rows(report, language),
-        "legend": _legend(report),
-        "blocks": _transcript(report),
-        "footer": _footer(report),
+        "legend": _legend(report, strings),
+        "blocks": _transcript(report, language),
+        "footer": _footer(report, strings),
     }
 
 
@@ -183,7 +181,7 @@ class _Gauge:
     label: str  # the gauge read aloud (aria-label and title)
 
 
-def _gauge(report: Report, width: int = 340) -> _Gauge:
+def _gauge(report: Report, strings: Strings, width: int = 340) -> _Gauge:
     """Horizontal 0–100 gauge: verdict zones, the interval as a band, the index as a marker."""
     go, walk_away = thresholds(report)
     pad, top, track = 10, 22, 14
@@ -210,7 +208,8 @@ def _gauge(report: Report, width: int = 340) -> _Gauge:
         colour=VERDICT_COLOURS.get(report.verdict, "#444"),
         ticks=tuple((x(v), v) for v in (0, walk_away, go, 100)),
         tick_y=top + track + 14,
-        label=f"index {report_index(report)}, interval {lo:.0f} to {hi:.0f}, verdict {_pretty(report.verdict)}",
+        label=strings["report"]["gauge"].format(index=report_index(report), low=f"{lo:.0f}", high=f"{hi:.0f}",
+                                                verdict=strings["verdict_word"].get(report.verdict, report.verdict)),
     )
 
 
@@ -226,19 +225,19 @@ class _Bar:
     tip: str
 
 
-def _component_bars(report: Report) -> list[_Bar]:
+def _component_bars(report: Report, strings: Strings) -> list[_Bar]:
     """Diverging bars: index points each component moved (left = down, right = up)."""
     scale = max((abs(c.points) for c in report.components.values()), default=0.0) or 1.0
     signals = counted_signals(report)
     bars = []
     for name, c in report.components.items():
-        spec = COMPONENT_BY_NAME.get(name)
-        tip = (f"{_pretty(name)}: {_signed(c.points)} index points; {signals[name]} signals, "
-               f"{c.score:.1f} per 1,000 words, weight {c.weight:g}")
-        if spec:
-            tip += f" — {spec.description}"
+        shown = strings["names"].get(name, name)
+        tip = strings["report"]["bar_tip"].format(name=shown, points=_signed(c.points), signals=signals[name],
+                                                  score=f"{c.score:.1f}", weight=f"{c.weight:g}")
+        if name in strings["descriptions"]:
+            tip += f" — {strings['descriptions'][name]}"
         bars.append(_Bar(
-            name=_pretty(name),
+            name=shown,
             side="cl-pos" if c.points > 0 else "cl-neg" if c.points < 0 else "cl-zero",
             share=100.0 * abs(c.points) / scale,
             colour="#2a9d8f" if c.points > 0 else "#d1495b",
@@ -264,7 +263,7 @@ class _SpeakerRow:
     shown: str = ""  # the index as printed (views.text.shown_index)
 
 
-def _speaker_rows(report: Report) -> list[_SpeakerRow]:
+def _speaker_rows(report: Report, strings: Strings) -> list[_SpeakerRow]:
     go, walk_away = thresholds(report)
     rows = []
     for s in report.speakers:
@@ -275,7 +274,7 @@ def _speaker_rows(report: Report) -> list[_SpeakerRow]:
             share=s.share,
             index=s.index if scored else None,
             interval=s.interval if scored else None,
-            verdict=_pretty(s.verdict or ""),
+            verdict=strings["verdict_word"].get(s.verdict or "", s.verdict or ""),
             colour=VERDICT_COLOURS.get(s.verdict or "", "#444"),
             role=s.role,
             shown=shown_index(s.index, s.verdict or "", go, walk_away) if scored and s.index is not None else "",
@@ -342,13 +341,13 @@ class _TopItem:
     who: str  # the name without the role
 
 
-def _top_evidence(report: Report, n: int = 5) -> list[_TopItem]:
+def _top_evidence(report: Report, strings: Strings, n: int = 5) -> list[_TopItem]:
     return [
         _TopItem(
             impact=_signed(e.impact),
             side="cl-pos" if e.impact > 0 else "cl-neg",
             colour=colour(e.family, e.polarity),
-            family=_pretty(e.family),
+            family=strings["names"].get(e.family, e.family),
             quote=quote(report, e),
             speaker=e.speaker,
             who=_split_role(e.speaker)[0],
@@ -369,7 +368,7 @@ class _Key:
     uncounted: int
 
 
-def _legend(report: Report) -> list[_Key]:
+def _legend(report: Report, strings: Strings) -> list[_Key]:
     counted: Counter[str] = Counter()
     uncounted: Counter[str] = Counter()
     polarity: dict[str, str] = {}
@@ -377,11 +376,12 @@ def _legend(report: Report) -> list[_Key]:
         (counted if e.counted else uncounted)[e.family] += 1
         polarity.setdefault(e.family, e.polarity)
     order = sorted(polarity, key=lambda f: (f in LABELS, polarity[f] != "adversarial", f))
+    t = strings["report"]
     return [
         _Key(
-            family=_pretty(family),
-            kind="sentence label" if family in LABELS else "lexicon family",
-            polarity=polarity[family],
+            family=strings["names"].get(family, family),
+            kind=t["sentence_label"] if family in LABELS else t["lexicon_family"],
+            polarity=strings["polarity"].get(polarity[family], polarity[family]),
             colour=colour(family, polarity[family]),
             counted=counted[family],
             uncounted=uncounted[family],
@@ -390,17 +390,17 @@ def _legend(report: Report) -> list[_Key]:
     ]
 
 
-def _footer(report: Report) -> str:
-    p = report.provenance
+def _footer(report: Report, strings: Strings) -> str:
+    p, t = report.provenance, strings["report"]
     bits = [f"clientlens {p.get('clientlens', '')}".strip()]
     if p.get("spacy_model"):
         bits.append(str(p["spacy_model"]))
     if p.get("model_sha256"):
-        bits.append(f"model {str(p['model_sha256'])[:12]}")
+        bits.append(t["model"].format(sha=str(p["model_sha256"])[:12]))
     elif "model_sha256" in p:
-        bits.append("lexicon only")
+        bits.append(t["lexicon_only"])
     if p.get("lexicon_sha256"):
-        bits.append(f"lexicon {str(p['lexicon_sha256'])[:12]}")
+        bits.append(t["lexicon"].format(sha=str(p["lexicon_sha256"])[:12]))
     return " · ".join(bits)
 
 
@@ -508,9 +508,10 @@ def _unscored_lines(gap: str, pattern: re.Pattern[str] | None) -> list[tuple[str
     return out
 
 
-def _transcript(report: Report) -> list[_Block]:
+def _transcript(report: Report, language: str | None = None) -> list[_Block]:
     """The speech as turns: scored sentences with their evidence, and the unscored speech between them."""
     text = _source_text(report)
+    strings = report_strings(language)
     if not report.sentences:
         return []
     names = [s.name for s in report.speakers] + [s.speaker or "" for s in report.sentences]
@@ -545,7 +546,7 @@ def _transcript(report: Report) -> list[_Block]:
             paragraph = []
         else:
             paragraph.append(gap)
-        paragraph.append(_sentence(text, s, by_sentence.get(number, [])))
+        paragraph.append(_sentence(text, s, by_sentence.get(number, []), strings, language))
         previous_end = max(previous_end, s.end)
     close()
     blocks.extend(_unscored_blocks(_unscored_lines(text[previous_end:], pattern)))
@@ -571,7 +572,8 @@ def _split_role(speaker: str | None) -> tuple[str, str]:
     return (match[1], match[2]) if match else (speaker, "")
 
 
-def _sentence(text: str, sentence: Sentence, evidence: Sequence[Evidence]) -> _SentenceView:
+def _sentence(text: str, sentence: Sentence, evidence: Sequence[Evidence], strings: Strings,
+              language: str | None = None) -> _SentenceView:
     """One sentence: lexicon hits as marks (split where hits overlap), classifier labels as a tint and chips."""
     hits = [e for e in evidence if e.source != "classifier"]
     labels = sorted((e for e in evidence if e.source == "classifier"), key=lambda e: (-abs(e.impact), e.family))
@@ -582,12 +584,12 @@ def _sentence(text: str, sentence: Sentence, evidence: Sequence[Evidence]) -> _S
     pieces = []
     for a, b in pairwise(sorted(cuts)):
         active = [h for h in hits if h.start <= a and b <= h.end]
-        pieces.append(_Piece(text[a:b], _mark(active) if active else None))
+        pieces.append(_Piece(text[a:b], _mark(active, strings, language) if active else None))
     return _SentenceView(
         pieces=tuple(pieces),
-        chips=tuple(_chip(e, sentence) for e in labels),
+        chips=tuple(_chip(e, sentence, strings, language) for e in labels),
         tint=_rgba(colour(labels[0].family, labels[0].polarity), 0.11) if labels else "",
-        tip="\n".join(_label_tip(e, sentence) for e in labels),
+        tip="\n".join(_label_tip(e, sentence, strings, language) for e in labels),
     )
 
 
@@ -599,7 +601,7 @@ def _mark_kind(hit: Evidence) -> str:
     return "cl-read" if (hit.reason or "").startswith(FEATURE_ONLY.split(":")[0] + ":") else "cl-uncounted"
 
 
-def _mark(active: Sequence[Evidence]) -> _Mark:
+def _mark(active: Sequence[Evidence], strings: Strings, language: str | None = None) -> _Mark:
     lead = sorted(active, key=lambda e: (not e.counted, -e.weight, e.start))[0]
     c = colour(lead.family, lead.polarity)
     return _Mark(
@@ -607,37 +609,45 @@ def _mark(active: Sequence[Evidence]) -> _Mark:
         family=lead.family,
         colour=c,
         background=_rgba(c, 0.18),
-        tip="\n".join(_hit_tip(e) for e in active),
+        tip="\n".join(_hit_tip(e, strings, language) for e in active),
     )
 
 
-def _hit_tip(e: Evidence) -> str:
+def _hit_tip(e: Evidence, strings: Strings, language: str | None = None) -> str:
+    """« needs « besoin » — counted, weight 1, +0.4 index points », in the report language."""
+    t = strings["report"]
     term = f" « {e.lemma} »" if e.lemma else ""
+    reason = reason_text(e.reason, language) if e.reason else ""
     if e.counted:
-        status = f"counted, weight {e.weight:g}, {_signed(e.impact)} index points"
-        if e.reason:
-            status += f" ({e.reason})"
+        status = t["hit_counted"].format(weight=f"{e.weight:g}", points=_signed(e.impact))
+        if reason:
+            status += f" ({reason})"
     else:
-        status = f"not counted: {e.reason}" if e.reason else "not counted"
-    return f"{_pretty(e.family)}{term} — {status}"
+        status = t["not_counted_because"].format(reason=reason) if reason else t["not_counted"]
+    return f"{strings['names'].get(e.family, e.family)}{term} — {status}"
 
 
-def _label_tip(e: Evidence, sentence: Sentence) -> str:
+def _label_tip(e: Evidence, sentence: Sentence, strings: Strings, language: str | None = None) -> str:
+    """A classifier label: its probability, index points or why not counted, and what its component means."""
+    t = strings["report"]
     probability = sentence.scores.get(e.family)
     p = f", p={probability:.2f}" if probability is not None else ""
     spec = COMPONENT_BY_LABEL.get(e.family)
-    what = f" ({spec.description})" if spec else ""
-    status = f"{_signed(e.impact)} index points" if e.counted else f"not counted: {e.reason or 'no reason given'}"
-    return f"{_pretty(e.family)}{p} — {status}{what}"
+    what = f" ({strings['descriptions'][spec.name]})" if spec and spec.name in strings["descriptions"] else ""
+    if e.counted:
+        status = t["points"].format(points=_signed(e.impact))
+    else:
+        status = t["not_counted_because"].format(reason=reason_text(e.reason, language) if e.reason else t["no_reason"])
+    return f"{strings['names'].get(e.family, e.family)}{p} — {status}{what}"
 
 
-def _chip(e: Evidence, sentence: Sentence) -> _Chip:
+def _chip(e: Evidence, sentence: Sentence, strings: Strings, language: str | None = None) -> _Chip:
     c = colour(e.family, e.polarity)
     return _Chip(
         label=e.family,
         kind="" if e.counted else " cl-uncounted",
         colour=c,
         background=_rgba(c, 0.12),
-        tip=_label_tip(e, sentence),
-        text=f"{LABEL_SHORT.get(e.family, _pretty(e.family))} {_signed(e.impact)}",
+        tip=_label_tip(e, sentence, strings, language),
+        text=f"{strings['label_short'].get(e.family, e.family)} {_signed(e.impact)}",
     )

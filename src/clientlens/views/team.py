@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from clientlens.lang import report_strings
 from clientlens.taxonomy import VERDICT_COLOURS
 from clientlens.views.html import _ENV, BehaviourCell, behaviour_cells
-from clientlens.views.text import clock, cut, shown_index, thresholds
+from clientlens.views.text import clock, cut, shown_index, thresholds, warning_text
 from clientlens.views.timeline import member_name as _who
 from clientlens.views.timeline import quote_anchor, team_timeline
 
@@ -91,7 +91,7 @@ def team_summary(team: TeamReport, language: str) -> str:
         if not m.evidence:
             lines.append(f"    {s['no_evidence']}")
     if team.warnings:
-        lines += ["", f"{s['warnings']}:", *(f"  - {w}" for w in team.warnings)]
+        lines += ["", f"{s['warnings']}:", *(f"  - {warning_text(w, language)}" for w in team.warnings)]
     return "\n".join(lines)
 
 
@@ -114,7 +114,20 @@ def _behaviour_lines(team: TeamReport, language: str) -> list[str]:
     short = [_who(m) for m in team.members if not m.judged and m.behaviours.absent]
     if short:
         lines.append(f"  ? {', '.join(short)}: {b['too_short']}")
+    lines.append(f"  {b['members_showing']}: {' · '.join(c['text'] for c in behaviour_counts(team, language))}"
+                 if any(m.judged for m in team.members) else f"  {b['members_showing']}: {b['none_judged']}")
     return lines + quotes
+
+
+def behaviour_counts(team: TeamReport, language: str) -> list[dict[str, Any]]:
+    """Per behaviour, in taxonomy order, how many judged members show it (`TeamReport.behaviour_summary`):
+    its short name, the count, the judged members, the line's words and a tooltip."""
+    b = report_strings(language)["behaviours"]
+    judged = sum(m.judged for m in team.members)
+    return [{"key": name, "n": n, "judged": judged,
+             "text": b["showing_count"].format(name=b["short"][name], n=n, judged=judged),
+             "tip": b["showing_tip"].format(name=b["names"][name], n=n, judged=judged)}
+            for name, n in team.behaviour_summary.items()]
 
 
 def _timeline_lines(team: TeamReport, s: dict[str, Any]) -> list[str]:
@@ -174,7 +187,8 @@ def _context(team: TeamReport, language: str) -> dict[str, Any]:
             who=_who(m), leader=m.leader, index=member_index(m), interval=f"{lo:.0f}–{hi:.0f}",
             verdict=verdicts[m.verdict] if m.judged else s["too_short"], verdict_name=m.verdict,
             colour=VERDICT_COLOURS.get(m.verdict, "#444"), words=m.words,
-            quotes=[{"text": cut(e.text, QUOTE_WIDTH), "impact": f"{e.impact:+.1f}", "family": e.family,
+            quotes=[{"text": cut(e.text, QUOTE_WIDTH), "impact": f"{e.impact:+.1f}",
+                     "family": strings["names"].get(e.family, e.family),
                      "at": clock(e.t_start) if e.t_start is not None else "",
                      "anchor": quote_anchor(prefix, n, e.id)} for e in m.evidence],
             bars=_bars(m.balance, s), named=f"{m.humanisation.individual} / {m.humanisation.abstract}",
@@ -182,7 +196,9 @@ def _context(team: TeamReport, language: str) -> dict[str, Any]:
         ))
     return {
         "s": s, "b": strings["behaviours"], "roles": strings["role"], "team": team, "rows": rows,
-        "rule": team.rule_in(language), "timeline": team_timeline(team, s, prefix),
+        "behaviour_counts": behaviour_counts(team, language) if any(m.judged for m in team.members) else [],
+        "rule": team.rule_in(language), "timeline": team_timeline(team, s, prefix, strings["names"]),
+        "warnings": [warning_text(w, language) for w in team.warnings],
         "decision": verdicts[team.decision.decision],
         "decision_colour": VERDICT_COLOURS.get(team.decision.decision, "#444"),
         "leader_basis": _leader_basis(team, s),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from clientlens.lang import report_strings
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 
 #: Width of a behaviour's quote in the text views (characters).
 BEHAVIOUR_QUOTE_WIDTH = 100
+
 
 def verdict_text(verdict: str, language: str | None = None) -> str:
     """« GO - the leadership shows respect for customers », in a report language."""
@@ -43,7 +46,8 @@ def summary(report: Report, quotes: int = 5, language: str | None = None) -> str
     top = report.top_evidence(quotes)
     for e in top:
         who = f"{e.speaker}: " if e.speaker else ""
-        lines.append(f"  [{e.impact:+.1f}] {who}« {quote(report, e)} » ({names.get(e.family, e.family)}{_why(e)})")
+        family = names.get(e.family, e.family)
+        lines.append(f"  [{e.impact:+.1f}] {who}« {quote(report, e)} » ({family}{_why(e, language)})")
     if not top:
         lines.append(f"  {t['none']}")
     lines += ["", *behaviour_lines(report.behaviours(), language, short_speakers(report))]
@@ -56,7 +60,7 @@ def summary(report: Report, quotes: int = 5, language: str | None = None) -> str
                 idx = f"{shown_index(s.index, s.verdict, go, walk_away)} ({strings['verdict_word'][s.verdict]})"
             lines.append(f"  {s.name:<28} {s.words:>6} {t['words']}  {s.share:5.0%}  {t['index_word']} {idx}")
     if report.warnings:
-        lines += ["", f"{t['warnings']}:", *(f"  - {w}" for w in report.warnings)]
+        lines += ["", f"{t['warnings']}:", *(f"  - {warning_text(w, language)}" for w in report.warnings)]
     return "\n".join(lines)
 
 
@@ -97,6 +101,58 @@ def behaviour_lines(profiles: tuple[Profile, ...], language: str | None = None,
         elif len(p.absent) == len(BEHAVIOURS):
             lines.append(f"{pad}{b['everything_absent']}")
     return lines
+
+
+def reason_text(reason: str, language: str | None = None) -> str:
+    """A context rule's reason, as the report's JSON writes it (English), in a report language.
+
+    The reasons are the templates of the `reason` section of lang/en/report.json; the same key
+    of the report language gives the words, with the quoted words of the transcript kept. A
+    reason made of several down-weights (« ; ») is translated part by part; one that matches
+    no template (a report from another version) is shown as it is.
+
+    Example:
+        >>> reason_text("negated: « jamais »", "fr")
+        'nié : « jamais »'
+    """
+    whole = _translated("reason", reason, language)
+    if whole is not None:
+        return whole
+    parts = reason.split("; ")
+    return "; ".join(_translated("reason", part, language) or part for part in parts)
+
+
+def warning_text(warning: str, language: str | None = None) -> str:
+    """A report's warning, as its JSON writes it (English), in a report language: the templates
+    of the `warning` section of lang/en/report.json; one that matches no template is shown as
+    it is."""
+    return _translated("warning", warning, language) or warning
+
+
+@cache
+def _templates(section: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(key, pattern) of each English template of a section: each {field} matches any text."""
+    out = []
+    for key, template in report_strings("en")[section].items():
+        pieces = re.split(r"\{(\w+)\}", template)
+        pattern = "".join(re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.+?)" for i, piece in enumerate(pieces))
+        out.append((key, re.compile(pattern, re.DOTALL)))
+    return tuple(out)
+
+
+def _translated(section: str, text: str, language: str | None) -> str | None:
+    """`text` written with the report language's template of the same key, or None if it
+    matches no English template. Speaker roles in a `speakers` field are named in that language."""
+    strings = report_strings(language)
+    roles = strings["role"]
+    for key, pattern in _templates(section):
+        match = pattern.fullmatch(text)
+        if match:
+            fields = match.groupdict()
+            if "speakers" in fields:
+                fields["speakers"] = re.sub(r"\((\w+)\)", lambda m: f"({roles.get(m[1], m[1])})", fields["speakers"])
+            return str(strings[section][key].format(**fields))
+    return None
 
 
 def counted_signals(report: Report) -> dict[str, int]:
@@ -171,8 +227,8 @@ def report_index(report: Report) -> str:
     return shown_index(report.index, report.verdict, *thresholds(report))
 
 
-def _why(e: Evidence) -> str:
-    return f", {e.reason}" if e.reason else ""
+def _why(e: Evidence, language: str | None = None) -> str:
+    return f", {reason_text(e.reason, language)}" if e.reason else ""
 
 
 def clock(seconds: float) -> str:

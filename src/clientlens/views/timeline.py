@@ -84,9 +84,10 @@ def quote_anchor(prefix: str, member: int, evidence: int) -> str:
     return f"{prefix}-m{member}-e{evidence}"
 
 
-def team_timeline(team: TeamReport, s: dict[str, Any], prefix: str) -> Timeline:
-    """The geometry of the team's timeline; `s` are the team strings of the report language and
-    `prefix` the page's anchor prefix (see `quote_anchor`)."""
+def team_timeline(team: TeamReport, s: dict[str, Any], prefix: str, names: dict[str, str] | None = None) -> Timeline:
+    """The geometry of the team's timeline; `s` are the team strings of the report language,
+    `prefix` the page's anchor prefix (see `quote_anchor`) and `names` the display names of
+    labels and families in that language (the `names` of lang/<code>/report.json)."""
     by_time = team.timeline_basis == "time"
     end = team.timeline_end if by_time else 1.0
     lanes = []
@@ -100,7 +101,7 @@ def team_timeline(team: TeamReport, s: dict[str, Any], prefix: str) -> Timeline:
             marks.append(Mark(
                 x=round(_x(moment.at, end), 2),
                 colour=UP if moment.impact > 0 else DOWN,
-                tip=_tip(member.report, evidence, moment.at, s),
+                tip=_tip(member.report, evidence, moment.at, s, names or {}),
                 href=f"#{quote_anchor(prefix, n, moment.id)}" if moment.id in shown else "",
                 id=moment.id,
                 side="up" if moment.impact > 0 else "down",
@@ -124,14 +125,15 @@ def member_name(member: Member) -> str:
     return f"{member.name} ({member.title})" if member.title else member.name
 
 
-def _tip(report: Any, evidence: Any, at: float, s: dict[str, Any]) -> str:
-    """« quote… » — 8:36 (+5.5, family): the quote cut at a word boundary, then where it falls."""
+def _tip(report: Any, evidence: Any, at: float, s: dict[str, Any], names: dict[str, str]) -> str:
+    """« quote… » — 8:36 (+5.5, family): the quote cut at a word boundary, then where it falls,
+    its impact and its label or family by its display name."""
     if evidence.t_start is not None:
         where = clock(evidence.t_start)
     else:
         where = s["at_position"].format(share=s["percent"].format(n=round(100 * at)))
     return s["mark_tip"].format(quote=cut(sentence_of(report, evidence), TIP_WIDTH), at=where,
-                                impact=f"{evidence.impact:+.1f}", family=evidence.family)
+                                impact=f"{evidence.impact:+.1f}", family=names.get(evidence.family, evidence.family))
 
 
 def _time_ticks(end: float) -> tuple[Tick, ...]:
