@@ -110,3 +110,21 @@ def test_no_held_out_transcript_is_training_data():
     assert not {transcript_id(r.group) for r in ROWS} & heldout
     rows = load_corpus(Path(__file__).parents[2] / "corpus" / "heldout_sentences.jsonl")
     assert {transcript_id(r.group) for r in rows} == heldout and {r.split for r in rows} == {"test"}
+
+
+def test_pending_labels_are_valid_and_not_yet_in_the_corpus():
+    """corpus/pending/: labelled sentences of rated texts, waiting to be added and trained on."""
+    import json
+    from pathlib import Path
+
+    from clientlens.taxonomy import LABELS
+    from clientlens.validation import read_ratings
+
+    rated = {r["id"] for r in read_ratings()}
+    known = {r.id for r in ROWS}
+    for path in sorted((Path(__file__).parents[2] / "corpus" / "pending").glob("*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        assert rows, path
+        for row in rows:
+            assert row["id"].split("-s")[0] in rated and row["id"] not in known, row["id"]
+            assert set(row["labels"]) <= set(LABELS) and isinstance(row["hard"], list), row["id"]
