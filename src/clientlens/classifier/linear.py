@@ -304,10 +304,9 @@ class LinearClassifier:
         return None if second is None else labelled(second.proba(first), self.labels, second.thresholds)
 
 
-Labelled = list[tuple[list[str], dict[str, float]]]
-
-
-def labelled(proba: np.ndarray, labels: Sequence[str], thresholds: np.ndarray) -> Labelled:
+def labelled(
+    proba: np.ndarray, labels: Sequence[str], thresholds: np.ndarray,
+) -> list[tuple[list[str], dict[str, float]]]:
     """Per row: the labels at or above their threshold, and every probability rounded to 4 places."""
     out = []
     for row in proba:

@@ -103,8 +103,9 @@ def fit_second_pass(first_pass: np.ndarray, y: np.ndarray, rows: Sequence[Corpus
     """The second pass (classifier/neighbours.py) fitted on out-of-fold first-pass
     probabilities of `rows`, with per-label thresholds tuned on its own out-of-fold
     probabilities (`second_pass_out_of_fold`)."""
-    fitted = _logistic_pass(_second_pass_inputs(first_pass, rows), y)
-    held_out = second_pass_out_of_fold(first_pass, y, rows, folds)
+    features = _second_pass_inputs(first_pass, rows)
+    fitted = _logistic_pass(features, y)
+    held_out = _held_out_pass(features, y, rows, folds)
     return NeighbourPass(fitted.weights, fitted.intercepts, best_thresholds(held_out, y))
 
 
@@ -113,7 +114,10 @@ def second_pass_out_of_fold(
 ) -> np.ndarray:
     """Second-pass probabilities of `rows`, each fold's from a second pass fitted without it
     (folds grouped as the first pass's)."""
-    features = _second_pass_inputs(first_pass, rows)
+    return _held_out_pass(_second_pass_inputs(first_pass, rows), y, rows, folds)
+
+
+def _held_out_pass(features: np.ndarray, y: np.ndarray, rows: Sequence[CorpusRow], folds: int) -> np.ndarray:
     held_out = np.zeros(y.shape)
     for fit_idx, held_idx in GroupKFold(folds).split(features, y, [r.group for r in rows]):
         held_out[held_idx] = _logistic_pass(features[fit_idx], y[fit_idx]).proba_of(features[held_idx])
