@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -209,17 +210,21 @@ def test_closed_pipe_in_a_shell_pipeline(tmp_path, example):
 # ---------------------------------------------------------------------- formats of a batch
 
 
-def test_batch_text_is_one_summary_table(tmp_path, example):
+@pytest.mark.parametrize("language", [None, "fr", "en"])
+def test_batch_text_is_one_summary_table_in_the_report_language(tmp_path, example, language):
+    from clientlens.lang import report_strings
+
     folder = _batch_folder(tmp_path, example)
-    out = run("analyze", str(folder), "--format", "text")
+    out = run("analyze", str(folder), "--format", "text", *(["--lang", language] if language else []))
     assert out.returncode == 1
-    header, *rows = out.stdout.splitlines()
-    assert header.split() == ["file", "speaker", "index", "interval", "verdict", "words", "error"]
+    strings = report_strings(language or "fr")
+    header, *rows = (re.split(r"\s{2,}", line) for line in out.stdout.splitlines())
+    assert header == [strings["batch"][c] for c in ("file", "speaker", "index", "interval", "verdict", "words", "error")]
     assert len(rows) == 3 and not out.stdout.lstrip().startswith("{")
     expected = clientlens.analyze_file(example("entretien_concession.txt"))
-    assert rows[0].split()[1:5] == [f"{expected.index:.1f}", f"{expected.interval[0]:.1f}-{expected.interval[1]:.1f}",
-                                    expected.verdict, str(expected.words)]
-    assert "not_french:" in rows[2]
+    assert rows[0][1:5] == [f"{expected.index:.1f}", f"{expected.interval[0]:.1f}-{expected.interval[1]:.1f}",
+                            strings["verdict"][expected.verdict], str(expected.words)]
+    assert rows[2][-1].startswith("not_french:")
     assert "2 analysed, 1 failed" in out.stderr
 
 

@@ -371,7 +371,7 @@ def _analyze_batch(args: argparse.Namespace, options: AnalysisOptions) -> int:
         from clientlens.views.table import TABLE_FORMATS, summary_rows
 
         results = analyze_many(paths, **run)
-        _emit(TABLE_FORMATS[args.format](summary_rows(results)), args.output)
+        _emit(TABLE_FORMATS[args.format](summary_rows(results), args.lang), args.output)
         failed = sum(not isinstance(r, Report) for r in results)
         done = RunSummary(len(results) - failed, failed, 0)
     if not args.quiet:

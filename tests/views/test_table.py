@@ -12,6 +12,7 @@ import pytest
 from test_html import Tree, _chromium
 
 from clientlens.batch import BatchError
+from clientlens.lang import REPORT_LANGUAGES, report_strings
 from clientlens.views.table import COLUMNS, summary_rows, table_csv, table_html, table_text
 
 HOSTILE_NAME = "<script>alert(1)</script>.txt"
@@ -39,27 +40,45 @@ def test_rows_carry_reports_and_failures(results):
     assert rows[1].error == "not_french: the text does not look like French"
 
 
-def test_text_table_is_aligned_with_a_header(results):
-    lines = table_text(summary_rows(results)).splitlines()
-    assert lines[0].split() == list(COLUMNS) and len(lines) == 4
-    starts = [lines[0].index(c) for c in COLUMNS]
+def headers(language: str) -> list[str]:
+    return [report_strings(language)["batch"][c] for c in COLUMNS]
+
+
+@pytest.mark.parametrize("language", REPORT_LANGUAGES)
+def test_text_table_is_aligned_with_a_header_in_the_report_language(results, language):
+    lines = table_text(summary_rows(results), language).splitlines()
+    assert lines[0].split() == headers(language) and len(lines) == 4
+    starts = [lines[0].index(c) for c in headers(language)]
     assert all(line[starts[2] - 2 : starts[2]] == "  " for line in lines)  # columns line up
+    assert report_strings(language)["verdict"][results[0].verdict] in lines[1]
 
 
-def test_csv_round_trips(results):
+def test_text_table_is_french_by_default(results):
+    assert table_text(summary_rows(results)) == table_text(summary_rows(results), "fr")
+    assert table_text(summary_rows(results), "fr").splitlines()[0] != table_text(summary_rows(results), "en").splitlines()[0]
+
+
+@pytest.mark.parametrize("language", REPORT_LANGUAGES)
+def test_csv_round_trips_and_is_the_same_in_every_language(results, language):
     rows = summary_rows(results)
-    parsed = list(csv.DictReader(io.StringIO(table_csv(rows))))
+    parsed = list(csv.DictReader(io.StringIO(table_csv(rows, language))))
     assert [tuple(p.values()) for p in parsed] == [tuple(vars(r).values()) for r in rows]
+    assert table_csv(rows, language) == table_csv(rows)
 
 
-def test_html_escapes_every_cell(results, tmp_path):
+@pytest.mark.parametrize("language", REPORT_LANGUAGES)
+def test_html_escapes_every_cell_and_speaks_the_report_language(results, tmp_path, language):
     page = tmp_path / "batch.html"
-    page.write_text(table_html(summary_rows(results)), "utf-8")
+    page.write_text(table_html(summary_rows(results), language), "utf-8")
     assert "<script>alert" not in page.read_text("utf-8")
     dom = Tree(_chromium(page, tmp_path, "--dump-dom").stdout)
     assert not dom.find("script")
-    assert [th.text for th in dom.find("th")] == list(COLUMNS)
-    assert [td.text for td in dom.find("td")][len(COLUMNS)] == HOSTILE_NAME  # first cell of the second row
+    assert [th.text for th in dom.find("th")] == headers(language)
+    cells = [td.text for td in dom.find("td")]
+    assert cells[len(COLUMNS)] == HOSTILE_NAME  # first cell of the second row
+    assert cells[COLUMNS.index("verdict")] == report_strings(language)["verdict"][results[0].verdict]
+    assert [td.text for td in dom.find("td", "error")] == [r.error for r in summary_rows(results)[1:]]
+    assert f'lang="{language}"' in page.read_text("utf-8")
 
 
 def test_cli_batch_html_is_one_page_with_the_table(tmp_path, example):
@@ -74,6 +93,6 @@ def test_cli_batch_html_is_one_page_with_the_table(tmp_path, example):
                           "--output", str(page), "--quiet"], capture_output=True, text=True, timeout=300)
     assert out.returncode == 1 and out.stdout == "" and out.stderr == ""
     dom = Tree(_chromium(page, tmp_path, "--dump-dom").stdout)
-    assert [th.text for th in dom.find("th")] == list(COLUMNS)
+    assert [th.text for th in dom.find("th")] == headers("fr")
     assert len(dom.find("tr")) == 4  # the header and one row per file
     assert dom.find("td", "error")[0].text.startswith("not_french:")
