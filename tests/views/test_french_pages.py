@@ -11,11 +11,13 @@ from html.parser import HTMLParser
 
 import pytest
 
+from clientlens.batch import BatchError
 from clientlens.comparison import compare
 from clientlens.lang import report_strings
 from clientlens.resources import example_path
 from clientlens.taxonomy import BEHAVIOURS, COMPONENT_NAMES, FAMILIES, LABELS, VERDICTS
 from clientlens.team import analyze_team
+from clientlens.views.table import summary_rows, table_html
 
 #: Words of the English views that French never uses (checked as whole words, any case); a
 #: French transcript does not contain them either. Options (`speaker=`, `--speaker`) are code, not words.
@@ -122,6 +124,9 @@ def pages(analyzer, rules_analyzer, tmp_path_factory):
     views["team"] = lambda language: team.to_html(language=language)
     views["comparison"] = lambda language: shortlist.to_html(language=language)
     views["report fragment"] = lambda language: _fragment(reports["report concession"], language)
+    failed = BatchError(missing, "InputError", f"no such file: {missing}", "input_error")
+    rows = summary_rows([reports["report concession"], reports["report mutuelle"], failed])
+    views["batch"] = lambda language: table_html(rows, language)
     return views
 
 
@@ -132,7 +137,7 @@ def _fragment(report, language):
 
 
 VIEWS = ("report concession", "report mutuelle", "report codir", "report lexicon-only", "report too short",
-         "report fragment", "team", "comparison")
+         "report fragment", "team", "comparison", "batch")
 
 
 @pytest.mark.parametrize("view", VIEWS)
