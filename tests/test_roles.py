@@ -33,6 +33,8 @@ def test_split_label(label, name, title):
         ("Journaliste", "interviewer"), ("question", "interviewer"), ("Q", "interviewer"),
         ("Intervieweuse", "interviewer"), ("Host", "interviewer"), ("Animatrice", "facilitator"),
         ("Modérateur", "facilitator"), ("Secrétaire de séance", "note_taker"), ("DG", "leader"),
+        ("Assistante de direction", "note_taker"), ("secrétaire de direction", "note_taker"),
+        ("directrice de la communication", None), ("Assistante commerciale", None),
         ("Directrice Générale", "leader"), ("PDG", "leader"), ("CEO", "leader"),
         ("directeur commercial", None), ("DRH", None), ("Réponse", None), (None, None),
     ],
