@@ -1,0 +1,36 @@
+"""scripts/cross_fitted.py: its id ranges (the measurement itself runs for minutes and is taken
+by hand, docs/evaluation.md)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "cross_fitted.py"
+
+
+@pytest.fixture(scope="module")
+def script():
+    spec = importlib.util.spec_from_file_location("cross_fitted", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("text", "expected"), [("t181-t522", (181, 522)), ("t01-t01", (1, 1))])
+def test_id_range(script, text, expected):
+    assert script.id_range(text) == expected
+
+
+@pytest.mark.parametrize("text", ["181-522", "t522-t181", "t181", "r01-r36", "t181-t522x"])
+def test_bad_id_range_is_refused(script, text, capsys):
+    with pytest.raises(argparse.ArgumentTypeError):
+        script.id_range(text)
+    with pytest.raises(SystemExit) as stopped:
+        script.main([text])
+    assert stopped.value.code == 2 and "t181-t522" in capsys.readouterr().err
