@@ -89,6 +89,29 @@ def test_short_speech_warns_and_widens_the_interval(analyzer):
     assert (short.interval[1] - short.interval[0]) > (long.interval[1] - long.interval[0])
 
 
+NEUTRAL = " ".join(["Nous avons ouvert un nouvel atelier à Lyon en mars, avec douze personnes.",
+                    "Le bâtiment date des années soixante et il a fallu refaire la toiture.",
+                    "Mon associé gère la comptabilité et moi la production."] * 8)
+
+
+@pytest.mark.parametrize(("text", "warned"), [
+    (NEUTRAL, True),  # 280 words about a workshop: nothing about customers
+    (NEUTRAL + " Quand une cliente appelle, on prend le temps de comprendre ce dont elle a besoin.", False),
+])
+def test_speech_with_no_signal_says_so(analyzer, text, warned):
+    report = analyzer.analyze(text)
+    assert report.words >= 150
+    assert any(w.startswith("no signal about customers") for w in report.warnings) is warned
+    assert warned is not any(e.counted for e in report.evidence)
+
+
+def test_short_speech_is_not_also_warned_as_signal_free(analyzer):
+    report = analyzer.analyze("Le bâtiment date des années soixante et il a fallu refaire la toiture.")
+    assert not any(e.counted for e in report.evidence)
+    assert [w for w in report.warnings if "no signal" in w or "too short" in w] == [
+        w for w in report.warnings if "too short" in w]
+
+
 def test_english_text_is_refused(analyzer):
     with pytest.raises(NotFrenchError):
         analyzer.analyze("We always put our customers first and we listen to what they tell us every day.")

@@ -326,7 +326,7 @@ class Analyzer:
             evidence=tuple(mine),
             sentences=assembled.sentences,
             speakers=tuple(self._speakers(transcript, sentences, collected.words, assembled.by_speaker, scored)),
-            warnings=tuple(self._warnings(words, transcript, speaker)),
+            warnings=tuple(self._warnings(words, transcript, speaker, any(e.counted for e in mine))),
             provenance=self._provenance(speaker, transcript),
             words=words,
             source=transcript.source,
@@ -361,13 +361,18 @@ class Analyzer:
         return out
 
     def _warnings(
-        self, words: int, transcript: Transcript, speaker: str | Sequence[str] | None
+        self, words: int, transcript: Transcript, speaker: str | Sequence[str] | None, evidence: bool = True,
     ) -> list[str]:
         out = []
         if words < self.index_model.short_words:
             out.append(
                 f"speech too short to judge reliably ({words} words scored; "
                 f"{self.index_model.short_words}+ recommended): the interval is wide"
+            )
+        elif not evidence:
+            out.append(
+                f"no signal about customers in {words} words: the index is the scale's resting point, "
+                "not a balance of signals"
             )
         if self.classifier is None:
             out.append("lexicon-only mode: no sentence classifier was used")

@@ -103,10 +103,13 @@ def warned(analyzer, rules_analyzer, tmp_path_factory):
         "all_speakers": analyzer.analyze_file(example_path("codir_rivaud.vtt")),
         "replaced_bytes": analyzer.analyze_file(folder / "bytes.txt", encoding="utf-8"),
         "mojibake": analyzer.analyze_file(folder / "mojibake.txt"),
+        "no_signal": analyzer.analyze(" ".join(
+            ["Nous avons ouvert un nouvel atelier à Lyon en mars, avec douze personnes.",
+             "Le bâtiment date des années soixante et il a fallu refaire la toiture."] * 12)),
     }
 
 
-WARNINGS = ("too_short", "lexicon_only", "not_scored", "all_speakers", "replaced_bytes", "mojibake")
+WARNINGS = ("too_short", "lexicon_only", "not_scored", "all_speakers", "replaced_bytes", "mojibake", "no_signal")
 
 
 def test_every_warning_template_is_exercised():

@@ -18,6 +18,16 @@ def test_clock(seconds, shown):
     assert clock(seconds) == shown
 
 
+@pytest.mark.parametrize("language", REPORT_LANGUAGES)
+@pytest.mark.parametrize(("verdict", "signals", "absence"), [
+    ("probe", False, True), ("probe", True, False), ("go", False, False), ("walk_away", False, False)])
+def test_a_probe_with_no_signal_is_explained_as_absence(language, verdict, signals, absence):
+    strings = report_strings(language)
+    text = verdict_text(verdict, language, signals)
+    assert (strings["report"]["probe_no_signal"] in text) is absence
+    assert (strings["verdict_explained"][verdict] in text) is not absence
+
+
 @pytest.fixture(scope="module")
 def concession(analyzer):
     from clientlens.resources import example_path

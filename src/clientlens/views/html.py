@@ -133,7 +133,7 @@ def write_page(report: Report, path: str | Path | None = None, language: str | N
 def _context(report: Report, language: str | None = None) -> dict[str, object]:
     """What the templates show, computed from the report."""
     lo, hi = report.interval
-    headline, _, explanation = verdict_text(report.verdict, language).partition(" - ")
+    headline, _, explanation = verdict_text(report.verdict, language, any(e.counted for e in report.evidence)).partition(" - ")
     strings = report_strings(language)
     return {
         "report": report,

@@ -18,10 +18,15 @@ if TYPE_CHECKING:
 BEHAVIOUR_QUOTE_WIDTH = 100
 
 
-def verdict_text(verdict: str, language: str | None = None) -> str:
-    """« GO - the leadership shows respect for customers », in a report language."""
+def verdict_text(verdict: str, language: str | None = None, signals: bool = True) -> str:
+    """« GO - the leadership shows respect for customers », in a report language; a probe
+    verdict with no counted signal (`signals` false) is explained as absence, not as mixed
+    signals."""
     strings = report_strings(language)
-    return f"{strings['verdict'][verdict]} - {strings['verdict_explained'][verdict]}"
+    explained = strings["verdict_explained"][verdict]
+    if verdict == "probe" and not signals:
+        explained = strings["report"]["probe_no_signal"]
+    return f"{strings['verdict'][verdict]} - {explained}"
 
 
 def summary(report: Report, quotes: int = 5, language: str | None = None) -> str:
@@ -33,7 +38,7 @@ def summary(report: Report, quotes: int = 5, language: str | None = None) -> str
     lo, hi = report.interval
     lines = [
         f"{t['index']}: {report_index(report)}/100 ({t['interval']} {lo:.0f}-{hi:.0f})",
-        f"{t['verdict']}: {verdict_text(report.verdict, language)}",
+        f"{t['verdict']}: {verdict_text(report.verdict, language, any(e.counted for e in report.evidence))}",
         f"{t['words_scored']}: {report.words}",
         "",
         f"{t['components']}:",
