@@ -30,8 +30,8 @@ from pathlib import Path
 from scipy.stats import spearmanr
 
 from clientlens.roles import member_key
-from clientlens.team import analyze_team
 from clientlens.taxonomy import INSUFFICIENT
+from clientlens.team import analyze_team
 
 ROOT = Path(__file__).resolve().parents[1] / "corpus" / "codir"
 TIERS = ("go", "probe", "walk_away")

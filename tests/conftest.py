@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import ipaddress
 import socket
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import NoReturn
 
 import pytest
@@ -15,6 +18,24 @@ from clientlens.pipeline import Analyzer
 from clientlens.resources import example_path
 
 DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_path(path: Path, name: str) -> ModuleType:
+    """Import a file that is not in a package (a script of scripts/, a benchmark of bench/)
+    as module `name`, registered in sys.modules (dataclasses look their module up while it
+    executes)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_script(name: str) -> ModuleType:
+    """scripts/<name>.py as module `name`."""
+    return load_path(ROOT / "scripts" / f"{name}.py", name)
 
 
 def docx_bytes(paragraphs: list[str]) -> bytes:

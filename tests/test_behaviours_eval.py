@@ -4,12 +4,11 @@ in docs/evaluation.md (the test half is measured by hand, once per change of the
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 from clientlens.taxonomy import BEHAVIOURS
 
@@ -20,11 +19,7 @@ KINDS = {"positive", "near_miss", "negated", "ironic", "hypothetical", "attribut
 
 @pytest.fixture(scope="module")
 def evaluation():
-    spec = importlib.util.spec_from_file_location("behaviours_eval", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("behaviours_eval")
 
 
 def test_the_labelled_file_is_well_formed(evaluation):

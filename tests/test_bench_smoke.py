@@ -6,12 +6,12 @@ superlinear in the length of the text (a quadratic step, a model reloaded per ca
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import load_path
 
 from clientlens.io.plain import parse_text
 from clientlens.pipeline import Analyzer
@@ -19,19 +19,10 @@ from clientlens.pipeline import Analyzer
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while it executes
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def corpus() -> ModuleType:
     """bench/corpus.py."""
-    return _load("clientlens_bench_corpus", BENCH / "corpus.py")
+    return load_path(BENCH / "corpus.py", "clientlens_bench_corpus")
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +30,7 @@ def bench(corpus: ModuleType) -> ModuleType:
     """bench/run.py, which imports bench/corpus.py as `corpus` (its own folder when run as a script)."""
     sys.modules["corpus"] = corpus
     try:
-        return _load("clientlens_bench_run", BENCH / "run.py")
+        return load_path(BENCH / "run.py", "clientlens_bench_run")
     finally:
         del sys.modules["corpus"]
 

@@ -219,7 +219,8 @@ def test_batch_text_is_one_summary_table_in_the_report_language(tmp_path, exampl
     assert out.returncode == 1
     strings = report_strings(language or "fr")
     header, *rows = (re.split(r"\s{2,}", line) for line in out.stdout.splitlines())
-    assert header == [strings["batch"][c] for c in ("file", "speaker", "index", "interval", "verdict", "words", "error")]
+    columns = ("file", "speaker", "index", "interval", "verdict", "words", "error")
+    assert header == [strings["batch"][c] for c in columns]
     assert len(rows) == 3 and not out.stdout.lstrip().startswith("{")
     expected = clientlens.analyze_file(example("entretien_concession.txt"))
     assert rows[0][1:5] == [f"{expected.index:.1f}", f"{expected.interval[0]:.1f}-{expected.interval[1]:.1f}",

@@ -4,13 +4,12 @@ it says it measures. The figures themselves are measured by hand (docs/evaluatio
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 from clientlens.io.read import read_file
 from clientlens.roles import member_key, speaker_roles
@@ -22,11 +21,7 @@ TIERS = ("go", "probe", "walk_away")
 
 @pytest.fixture(scope="module")
 def evaluation():
-    spec = importlib.util.spec_from_file_location("codir_eval", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("codir_eval")
 
 
 @pytest.fixture(scope="module")

@@ -4,22 +4,17 @@ by hand, docs/evaluation.md)."""
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "cross_fitted.py"
 
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("cross_fitted", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("cross_fitted")
 
 
 @pytest.mark.parametrize(("text", "expected"), [("t181-t522", (181, 522)), ("t01-t01", (1, 1))])

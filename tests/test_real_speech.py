@@ -3,22 +3,17 @@ agreement figures are what their definitions say."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "real_speech.py"
 
 
 @pytest.fixture(scope="module")
 def rs():
-    spec = importlib.util.spec_from_file_location("real_speech", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["real_speech"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("real_speech")
 
 
 TABLE = """

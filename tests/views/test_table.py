@@ -55,7 +55,8 @@ def test_text_table_is_aligned_with_a_header_in_the_report_language(results, lan
 
 def test_text_table_is_french_by_default(results):
     assert table_text(summary_rows(results)) == table_text(summary_rows(results), "fr")
-    assert table_text(summary_rows(results), "fr").splitlines()[0] != table_text(summary_rows(results), "en").splitlines()[0]
+    headers_of = {language: table_text(summary_rows(results), language).splitlines()[0] for language in ("fr", "en")}
+    assert headers_of["fr"] != headers_of["en"]
 
 
 @pytest.mark.parametrize("language", REPORT_LANGUAGES)
