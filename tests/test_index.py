@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,6 +45,43 @@ def test_interval_narrows_with_more_speech():
     lo_s, hi_s = interval(short, 200, MODEL)
     lo_l, hi_l = interval(long, 2000, MODEL)
     assert hi_l - lo_l < hi_s - lo_s
+
+
+@given(totals=totals_strategy, words=st.integers(1, 50_000), margin=st.floats(0.05, 3))
+def test_a_margin_widens_the_interval_and_leaves_the_index(totals, words, margin):
+    wider = replace(MODEL, interval_margin=MODEL.interval_margin + margin)
+    lo, hi = interval(totals, words, MODEL)
+    lo_w, hi_w = interval(totals, words, wider)
+    assert lo_w <= lo + 1e-9 and hi <= hi_w + 1e-9
+    assert index_from_totals(totals, words, wider) == index_from_totals(totals, words, MODEL)
+
+
+def test_a_margin_widens_by_that_much_log_odds():
+    """With no evidence (index 52.5, Poisson bounds of zero counts), a margin of m moves each end
+    by m in log-odds from where it was."""
+    import math
+
+    empty = dict.fromkeys(COMPONENT_NAMES, 0.0)
+    logit = lambda x: math.log(x / (100 - x))  # noqa: E731
+    plain = replace(MODEL, interval_margin=0.0)
+    lo, hi = interval(empty, 1000, plain)
+    lo_w, hi_w = interval(empty, 1000, replace(MODEL, interval_margin=0.5))
+    assert logit(lo) - logit(lo_w) == pytest.approx(0.5) and logit(hi_w) - logit(hi) == pytest.approx(0.5)
+
+
+def test_a_negative_margin_is_refused(tmp_path):
+    import json
+
+    from clientlens.errors import ModelError
+    from clientlens.resources import model_dir
+
+    raw = json.loads((model_dir() / "index.json").read_text("utf-8"))
+    (tmp_path / "index.json").write_text(json.dumps({**raw, "interval_margin": -0.1}), "utf-8")
+    with pytest.raises(ModelError, match="interval_margin"):
+        load_index_model(tmp_path / "index.json")
+    raw.pop("interval_margin", None)  # older files: no margin
+    (tmp_path / "index.json").write_text(json.dumps(raw), "utf-8")
+    assert load_index_model(tmp_path / "index.json").interval_margin == 0.0
 
 
 def test_no_evidence_is_neutral_probe():

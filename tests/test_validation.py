@@ -12,7 +12,15 @@ from clientlens.classifier.training import load_corpus
 from clientlens.errors import InputError
 from clientlens.index import index_from_totals, load_index_model
 from clientlens.taxonomy import COMPONENT_NAMES
-from clientlens.validation import RatedTranscript, cross_fitted, fit_weights, measure, part_of, report
+from clientlens.validation import (
+    RatedTranscript,
+    cross_fitted,
+    fit_interval_margin,
+    fit_weights,
+    measure,
+    part_of,
+    report,
+)
 
 
 def item(i: int, adversarial: float, respectful: float, rating: float) -> RatedTranscript:
@@ -67,6 +75,25 @@ def test_report_measures_interval_coverage():
     inside = item(1, 2, 6, rating=index_from_totals(item(1, 2, 6, 0).totals, 500, model))
     outside = item(2, 10, 0, rating=99)  # all adversarial evidence: the interval stays low
     assert report([inside, outside], model)["interval_coverage"] == 0.5
+
+
+def test_the_interval_margin_is_the_narrowest_that_reaches_the_level():
+    """Ratings off the index by growing amounts: the fitted margin covers the interval level's
+    share of them, and one step narrower would not."""
+    from dataclasses import replace
+
+    from clientlens.validation import MARGIN_GRID
+
+    model = replace(load_index_model(), interval_margin=0.0)
+    base = [item(i, a, r, 0) for i, (a, r) in enumerate([(3, 3), (2, 6), (6, 2), (4, 4), (1, 8)] * 4)]
+    items = [replace(x, rating=min(99.0, index_from_totals(x.totals, x.words, model) + 3 * k))
+             for k, x in enumerate(base)]
+    fitted = fit_interval_margin(items, model)
+    assert report(items, fitted)["interval_coverage"] >= model.interval_level
+    step = MARGIN_GRID.index(fitted.interval_margin)
+    assert step > 0 and report(items, replace(model, interval_margin=MARGIN_GRID[step - 1]))[
+        "interval_coverage"] < model.interval_level
+    assert fit_interval_margin([], model) is model
 
 
 def _vocabulary(analyzer) -> set[str]:

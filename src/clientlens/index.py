@@ -43,6 +43,7 @@ class IndexModel:
     walk_away: float
     provenance: str = ""
     lexicon_weight: float = 1.0
+    interval_margin: float = 0.0
 
     def with_thresholds(self, go: float | None = None, walk_away: float | None = None) -> IndexModel:
         """A copy with other verdict thresholds.
@@ -79,6 +80,7 @@ def load_index_model(path: Path | None = None) -> IndexModel:
             walk_away=float(thresholds["walk_away"]),
             provenance=str(raw.get("provenance", "")),
             lexicon_weight=float(raw.get("lexicon_weight", 1.0)),
+            interval_margin=float(raw.get("interval_margin", 0.0)),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"{path}: invalid index parameters ({exc!r})") from None
@@ -88,6 +90,8 @@ def load_index_model(path: Path | None = None) -> IndexModel:
             f"{path}: weights, slope and lexicon_weight must be >= 0 and prior_signals > 0 so that the "
             "index stays monotonic"
         )
+    if model.interval_margin < 0:
+        raise ModelError(f"{path}: interval_margin must be >= 0 (it widens the interval)")
     return model
 
 
@@ -146,6 +150,15 @@ def index_from_totals(totals: Mapping[str, float], words: int, model: IndexModel
     the balance, not the raw amount, decides once the speech is long enough (docs/index.md).
     `words` is kept for the interface: the balance is already independent of speech length.
     """
+    return _logistic(_log_odds(totals, model))
+
+
+def _logistic(z: float) -> float:
+    return 100.0 / (1.0 + math.exp(-z))
+
+
+def _log_odds(totals: Mapping[str, float], model: IndexModel) -> float:
+    """The index before its logistic: bias + slope * log(respectful / adversarial)."""
     respectful = adversarial = model.prior_signals
     for name, total in totals.items():
         weighted = model.weights[name] * total
@@ -153,16 +166,18 @@ def index_from_totals(totals: Mapping[str, float], words: int, model: IndexModel
             respectful += weighted
         else:
             adversarial += weighted
-    z = model.bias + model.slope * math.log(respectful / adversarial)
-    return 100.0 / (1.0 + math.exp(-z))
+    return model.bias + model.slope * math.log(respectful / adversarial)
 
 
 def interval(totals: Mapping[str, float], words: int, model: IndexModel) -> tuple[float, float]:
-    """Uncertainty on the index from Poisson intervals on each component's evidence count.
+    """Uncertainty on the index: Poisson intervals on each component's evidence count, widened
+    by the model's reading error.
 
     The low end takes every adversarial count at its upper bound and every respectful count
-    at its lower bound (and conversely); with little speech the bounds are far apart. The
-    interval always holds the index itself.
+    at its lower bound (and conversely); with little speech the bounds are far apart. Those
+    bounds hold the counting noise only; `interval_margin` (models/index.json, fitted by
+    `clientlens fit-index`) moves each end that much further in log-odds, for the error of
+    reading sentences (docs/index.md). The interval always holds the index itself.
     """
     alpha = 1.0 - model.interval_level
     low, high = {}, {}
@@ -171,7 +186,9 @@ def interval(totals: Mapping[str, float], words: int, model: IndexModel) -> tupl
         adversarial = COMPONENT_BY_NAME[name].polarity is Polarity.ADVERSARIAL
         low[name], high[name] = (hi, lo) if adversarial else (lo, hi)
     index = index_from_totals(totals, words, model)
-    return min(index_from_totals(low, words, model), index), max(index_from_totals(high, words, model), index)
+    margin = model.interval_margin
+    return (min(_logistic(_log_odds(low, model) - margin), index),
+            max(_logistic(_log_odds(high, model) + margin), index))
 
 
 def _poisson_bounds(count: float, alpha: float) -> tuple[float, float]:
