@@ -154,16 +154,23 @@ def agreement(items: Sequence[Rated], scores: Sequence[float], tiers: Sequence[s
     }
 
 
+def interval_coverage(items: Sequence[Rated], intervals: Sequence[tuple[float, float]]) -> float:
+    """Share of the items whose rating lies inside clientlens's interval (stated at 80 %)."""
+    inside = [low <= i.rating <= high for i, (low, high) in zip(items, intervals, strict=True)]
+    return sum(inside) / len(inside) if inside else float("nan")
+
+
 def run(items: Sequence[Rated], analyzer: Analyzer, lexicon_only: Analyzer) -> dict:
     """Every method on every text; missing texts are listed, not scored."""
     present = [i for i in items if i.path.is_file()]
     missing = [i.id for i in items if not i.path.is_file()]
     keyword, vader = keyword_scorer(lexicon_only), vader_scorer()
-    rows, indexes = [], []
+    rows, indexes, intervals = [], [], []
     for item in present:
         text = item.path.read_text("utf-8")
         report = analyzer.analyze(text)
         indexes.append(report.index)  # unrounded, for the statistics
+        intervals.append(report.interval)
         row = {"id": item.id, "words": report.words, "rating": item.rating, "tier": item.tier,
                "kinds": item.kinds, "index": round(report.index, 1), "verdict": report.verdict,
                "interval": [round(x, 1) for x in report.interval],
@@ -171,7 +178,8 @@ def run(items: Sequence[Rated], analyzer: Analyzer, lexicon_only: Analyzer) -> d
         if vader:
             row["vader"] = round(vader(text), 1)
         rows.append(row)
-    summary = {"clientlens": agreement(present, indexes, [r["verdict"] for r in rows]),
+    summary = {"clientlens": {**agreement(present, indexes, [r["verdict"] for r in rows]),
+                              "interval_coverage": interval_coverage(present, intervals)},
                "keyword": agreement(present, [r["keyword"] for r in rows], [tier_of(r["keyword"]) for r in rows])}
     if vader:
         summary["vaderSentiment-fr"] = agreement(present, [r["vader"] for r in rows],
@@ -195,7 +203,11 @@ def render(result: dict) -> str:
         lines.append(f"{name:<18} n={s['n']}  tier agreement {s['tier_agreement']:.3f}  "
                      f"Spearman {s['spearman']:.3f}  go->walk_away {s['go_read_as_walk_away']}  "
                      f"walk_away->go {s['walk_away_read_as_go']}")
-    c = result["summary"]["clientlens"]["confusion"]
+    ours = result["summary"]["clientlens"]
+    inside = round(ours["interval_coverage"] * ours["n"]) if ours["n"] else 0
+    lines.append(f"clientlens interval holds the rating for {inside} of {ours['n']} "
+                 f"({ours['interval_coverage']:.3f}; stated level 80 %)")
+    c = ours["confusion"]
     lines.append("clientlens confusion (rows: expert tier; columns: verdict go/probe/walk_away/insufficient):")
     lines.extend(f"  {t:<9} {' '.join(f'{v:>3}' for v in c[t].values())}" for t in VERDICTS)
     return "\n".join(lines)

@@ -57,3 +57,14 @@ def test_missing_texts_are_listed_not_scored(rs, tmp_path, analyzer):
     result = rs.run(rs.parse_dev_table(TABLE, tmp_path), analyzer, Analyzer(use_classifier=False))
     assert [r["id"] for r in result["rows"]] == ["01"] and result["missing"] == ["02", "12"]
     assert result["rows"][0]["verdict"] == analyzer.analyze((tmp_path / "01.txt").read_text("utf-8")).verdict
+
+
+@pytest.mark.parametrize(("intervals", "expected"), [
+    ([(10, 30), (40, 60)], 1.0),  # ratings 20 and 50: both inside
+    ([(10, 30), (55, 70)], 0.5),  # 50 is below the second interval
+    ([(20.01, 30), (50.5, 70)], 0.0),  # just outside, unrounded
+])
+def test_interval_coverage_counts_ratings_inside_the_interval(rs, tmp_path, intervals, expected):
+    items = [rs.Rated(f"{k:02d}", rating, rs.tier_of(rating), "", tmp_path / f"{k:02d}.txt")
+             for k, rating in enumerate((20, 50))]
+    assert rs.interval_coverage(items, intervals) == expected
