@@ -133,7 +133,7 @@ def write_page(report: Report, path: str | Path | None = None, language: str | N
 def _context(report: Report, language: str | None = None) -> dict[str, object]:
     """What the templates show, computed from the report."""
     lo, hi = report.interval
-    signals = any(e.counted for e in report.evidence)
+    signals = any(counted_signals(report).values())
     headline, _, explanation = verdict_text(report.verdict, language, signals).partition(" - ")
     strings = report_strings(language)
     return {

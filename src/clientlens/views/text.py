@@ -36,14 +36,14 @@ def summary(report: Report, quotes: int = 5, language: str | None = None) -> str
     t, roles, names = strings["report"], strings["role"], strings["names"]
     go, walk_away = thresholds(report)
     lo, hi = report.interval
+    signals = counted_signals(report)
     lines = [
         f"{t['index']}: {report_index(report)}/100 ({t['interval']} {lo:.0f}-{hi:.0f})",
-        f"{t['verdict']}: {verdict_text(report.verdict, language, any(e.counted for e in report.evidence))}",
+        f"{t['verdict']}: {verdict_text(report.verdict, language, any(signals.values()))}",
         f"{t['words_scored']}: {report.words}",
         "",
         f"{t['components']}:",
     ]
-    signals = counted_signals(report)
     for name, c in report.components.items():
         lines.append(f"  {names.get(name, name):<28} {c.points:+6.1f}  ({signals[name]} {t['signals']}, "
                      f"{c.score:.1f}{t['per_thousand']})")
