@@ -272,14 +272,27 @@ def test_rejection_does_not_fire_on_endorsement_or_on_customers_described(rules_
         ("Quand un patron parle de ses clients comme de cibles, fuyez.", "cible", False),
         ("Certains vendeurs plument les clients sans scrupule, hélas.", "plumer", False),
         ("Méfiez-vous des managers qui traquent les prospects au téléphone.", "traquer", False),
-        ("Certains dirigeants considèrent leurs clients comme des cibles.", "cible", True),
+        ("Certains dirigeants considèrent leurs clients comme des cibles.", "cible", False),
+        ("Notre concurrent traquait les prospects avec des offres opaques.", "traquer", False),
+        ("Mon ancien associé traquait les prospects au téléphone.", "traquer", False),
     ],
 )
 def test_attribution_to_others(rules_analyzer, text, term, counted):
-    """Other people's practice: cancelled when criticised, down-weighted otherwise."""
+    """Other people's practice (generic, third-party, a competitor, a former partner) is not the
+    speaker's stance: cancelled (`attribution.factor` is 0)."""
     hit = only_hit(rules_analyzer, text, term)
     assert hit.counted is counted and hit.reason.startswith(("attributed", "down-weighted: attributed")), hit.reason
     assert hit.weight < hit_weight_in_full(rules_analyzer, term)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nos vendeurs chassent les prospects tous les jours.", "Nos commerciaux chassent les prospects au téléphone."],
+)
+def test_own_side_is_not_attributed(rules_analyzer, text):
+    """The speaker's own staff: their practice is the company's."""
+    hit = only_hit(rules_analyzer, text, "chasser")
+    assert hit.counted, hit.reason
 
 
 def hit_weight_in_full(analyzer, term):
@@ -310,3 +323,62 @@ def test_a_predicate_or_a_comparison_is_not_attributed_to_others(rules_analyzer,
     """The speaker describing his own company or job is his own voice."""
     hits = [e for e in rules_analyzer.analyze(text).evidence if e.source == "lexicon"]
     assert hits and all(not (e.reason or "").startswith(("attributed", "down-weighted: attributed")) for e in hits)
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "counted"),
+    [
+        ("La bataille contre les coûts continue.", "bataille", False),
+        ("Nous avons mis la pression sur nos fournisseurs de cloud.", "mettre le pression", False),
+        ("On a lancé une offensive sur les prospects du sud.", "offensive", True),
+        ("On a lancé une offensive sur les clients des concurrents.", "offensive", True),
+    ],
+)
+def test_other_objects(rules_analyzer, text, term, counted):
+    """War and pressure words aimed at costs or suppliers are not about customers; a customer
+    among the word's arguments keeps the hit."""
+    hit = only_hit(rules_analyzer, text, term)
+    assert hit.counted is counted, hit.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "counted"),
+    [
+        ("Chez nous, aucun vendeur n'est payé pour fourguer des options.", "fourguer", False),
+        ("Aucun client n'est un boulet pour moi.", "boulet", False),
+        ("On n'est pas là pour fourguer des options.", "fourguer", False),
+        ("Il n'y a pas de petits clients chez nous.", "petit client", False),
+        ("On ne lâche jamais un gros compte.", "gros compte", True),
+        ("Chez nous, aucun client ne repart sans signer, c'est la règle.", "repartir sans signer", True),
+    ],
+)
+def test_negation_reaches_quantifiers_and_infinitives_not_names(rules_analyzer, text, term, counted):
+    """« aucun … ne » and a negated verb over an infinitive cancel; a negated verb over a noun
+    that names customers (« un gros compte ») does not cancel the naming."""
+    hit = only_hit(rules_analyzer, text, term)
+    assert hit.counted is counted, hit.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Je préfère perdre une vente que de forcer la main à un client.", False),
+        ("Je préfère forcer la main aux clients, sinon ils hésitent.", True),
+    ],
+)
+def test_preference_rejects_what_follows_que(rules_analyzer, text, counted):
+    hit = only_hit(rules_analyzer, text, "forcer le main")
+    assert hit.counted is counted, hit.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Nos « pigeons », comme on les appelle, reviennent chaque mardi.", True),
+        ("Le mot « pigeon » est insultant.", False),
+        ("Dans notre métier, on appelle « pigeon » un client naïf.", False),
+    ],
+)
+def test_a_quoted_word_the_speaker_names_customers_with_counts(rules_analyzer, text, counted):
+    hit = only_hit(rules_analyzer, text, "pigeon")
+    assert hit.counted is counted, hit.reason

@@ -3,7 +3,11 @@
 Each rule reads the sentence around a hit (dependency parse and nearby tokens) and returns a
 `RuleOutcome` with a factor (0 = not counted, 0 < f < 1 = down-weighted) and a reason, after
 the ConText/NegEx idea of cue + scope (medspaCy, EDS-NLP), adapted to French clause syntax.
-Cue words live in lexicons/rules/context.json."""
+Cue words live in lexicons/rules/context.json.
+
+The Doc a rule reads is one sentence of the segmentation (text/units.py), or one corpus
+sentence: rules read the whole Doc, not the parser's `Token.sent`, which the small model often
+ends too early (at a quotation mark, after « Personne »)."""
 
 from __future__ import annotations
 
@@ -86,8 +90,7 @@ def _either_key(token: Token, words: frozenset[str]) -> bool:
 
 
 def _has_phrase_before(doc: Doc, index: int, phrases: tuple[tuple[str, ...], ...], window: int) -> str | None:
-    sent_start = doc[index].sent.start
-    return _first_phrase([token_keys(t) for t in doc[max(sent_start, index - window) : index]], phrases)
+    return _first_phrase([token_keys(t) for t in doc[max(0, index - window) : index]], phrases)
 
 
 def _first_phrase(keys: list[tuple[str, str]], phrases: tuple[tuple[str, ...], ...]) -> str | None:
@@ -126,7 +129,7 @@ def other_sense(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | No
 
 
 def _exclusion_at(doc: Doc, match: Match, entry: LexiconEntry) -> str | None:
-    sent = doc[match.start].sent
+    sent = doc[:]
     for words in entry.exclude:
         lo = max(sent.start, match.start - len(words) + 1)
         hi = min(sent.end, match.end + len(words))
@@ -143,6 +146,8 @@ def customer_object(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome 
     if match.entry.requires != "customer_object":
         return None
     head = _head_token(doc, match)
+    if _clitic_before(doc, match, lists):
+        return None  # « on les débusque un par un »: the parse may miss the clitic object
     deps = {"obj", "nsubj:pass", "iobj", "obl:arg"} if head.pos_ in {"VERB", "AUX"} else {"nmod"}
     args = [c for c in head.children if c.dep_ in deps]
     if not args:
@@ -150,7 +155,36 @@ def customer_object(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome 
     for arg in args:
         if _refers_to_customer(arg, lists):
             return None
+    if any(arg.pos_ == "PROPN" for arg in args):  # a firm may be a customer (« verrouiller Delmarco »)
+        return RuleOutcome("customer_object", NO_OBJECT_FACTOR, f"down-weighted: aimed at « {args[0].text} »")
     return RuleOutcome("customer_object", 0.0, f"other sense: aimed at « {args[0].text} », not at customers")
+
+
+#: Dependencies of the words a war, hunting or pressure word is aimed at.
+_AIMED_AT = frozenset({"obj", "obl", "obl:arg", "obl:mod", "nmod", "iobj", "nsubj:pass", "acl", "advcl"})
+
+
+def other_object(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """« l'offensive tarifaire sur les prix », « la guerre pour recruter », « mettre la pression
+    sur nos fournisseurs »: aimed at competitors, costs, suppliers or hiring, not customers.
+    A customer among the same word's arguments keeps the hit."""
+    if match.entry.family not in lists.other_object_families:
+        return None
+    head = _head_token(doc, match)
+    args = [c for c in head.children if c.dep_ in _AIMED_AT and c.i not in range(match.start, match.end)]
+    if any(_refers_to_customer(a, lists) for a in args if a.dep_ not in {"acl", "advcl"}):
+        return None
+    for arg in args:
+        if _either_key(arg, lists.other_objects):
+            return RuleOutcome("other_object", 0.0, f"other sense: aimed at « {arg.text} », not at customers")
+    return None
+
+
+def _clitic_before(doc: Doc, match: Match, lists: ContextWords) -> bool:
+    """An object pronoun right before the hit's verb (« on les chasse », « je la relance »)."""
+    before = doc[match.start - 1] if match.start > 0 else None
+    return before is not None and before.pos_ == "PRON" and fold(before.text) in lists.customer_pronouns \
+        and doc[match.start].pos_ in {"VERB", "AUX"}
 
 
 def _refers_to_customer(arg: Token, lists: ContextWords) -> bool:
@@ -167,6 +201,8 @@ def quotation(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None
         return None
     first, last = region
     if last - first - 1 <= lists.max_mention_tokens:
+        if _own_usage(doc, match, lists):
+            return None  # « nos "pigeons", comme on les appelle »: the speaker's own word for them
         return RuleOutcome("mention", 0.0, "mention: the word is quoted, not used")
     if _own_voice_intro(doc, first, lists):
         return None
@@ -175,7 +211,7 @@ def quotation(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None
 
 def _quoted_region(doc: Doc, match: Match, lists: ContextWords) -> tuple[int, int] | None:
     """Token indices of the quotation marks enclosing the hit within its sentence."""
-    sent = doc[match.start].sent
+    sent = doc[:]
     for opening, closing in lists.quote_pairs:
         open_at: int | None = None
         for tok in sent:
@@ -195,7 +231,7 @@ def _own_voice_intro(doc: Doc, quote_start: int, lists: ContextWords) -> bool:
     Read from the word sequence, not the parse: the small model often misparses the
     colon-and-quote construction.
     """
-    before = list(doc[doc[quote_start].sent.start : quote_start])
+    before = list(doc[:quote_start])
     verbs = lists.reporting_verbs | lists.speech
     for i, tok in enumerate(before):
         if fold(tok.text) in lists.own_voice:
@@ -205,11 +241,27 @@ def _own_voice_intro(doc: Doc, quote_start: int, lists: ContextWords) -> bool:
     return False
 
 
+def _own_usage(doc: Doc, match: Match, lists: ContextWords) -> bool:
+    """« comme on dit en interne », « on les appelle les "boulets" »: the speaker names customers
+    with the quoted word (a definition, « on appelle "compte clé" un client qui… », is not)."""
+    sent = doc[:]
+    keys = [token_keys(t) for t in sent]
+    if _first_phrase(keys, lists.own_usage):
+        return True
+    tokens = list(sent)
+    for i, tok in enumerate(tokens):
+        if fold(tok.text) in lists.own_voice:
+            following = tokens[i + 1 : i + 4]
+            pronoun = any(t.pos_ == "PRON" and _either_key(t, lists.customer_pronouns) for t in following)
+            if pronoun and any(_folded_lemma(t) in lists.naming_verbs for t in following):
+                return True
+    return False
+
+
 def mention(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
     """« le mot cible », « quand on dit conquête »: the word is talked about, not used."""
     start = match.start
-    sent_start = doc[start].sent.start
-    for tok in doc[max(sent_start, start - 3) : start]:
+    for tok in doc[max(0, start - 3) : start]:
         if _folded_lemma(tok) in lists.metalinguistic:
             return RuleOutcome("mention", 0.0, f"mention: « {tok.text} {doc[start:match.end].text} »")
     head = _head_token(doc, match)
@@ -217,21 +269,37 @@ def mention(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
     bare = not any(c.dep_ == "det" for c in head.children)
     verb = _folded_lemma(governor)
     if governor.i != head.i and bare and head.dep_ in {"obj", "obl:arg", "obl", "xcomp"}:
-        sentence_lemmas = {_folded_lemma(t) for t in doc[start].sent}
+        sentence_lemmas = {_folded_lemma(t) for t in doc}
         if verb in lists.speech_direct or (verb in lists.speech and sentence_lemmas & lists.aversion):
             return RuleOutcome("mention", 0.0, f"mention: « {governor.text} … {head.text} »")
     return None
 
 
 def negation(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
-    """« nos clients ne sont pas des cibles », « on ne parle jamais de conquête », « sans »."""
+    """« nos clients ne sont pas des cibles », « on ne parle jamais de conquête », « sans »,
+    « aucun vendeur n'est payé pour fourguer », « on n'est pas là pour forcer la main ».
+
+    The cue is searched up the hit's clause, and through an infinitive clause to the verb that
+    governs it. A noun that names customers (`referring_families`: « un gros compte ») is
+    cancelled only when it is negated as a predicate (« ne sont pas des cibles », « traiter
+    de », « comme »): « on ne lâche jamais un gros compte » still calls customers accounts.
+    """
     inside = range(match.start, match.end)  # « jamais content » carries its own negation
-    for node in _clause_chain(_head_token(doc, match)):
+    head = _head_token(doc, match)
+    naming = match.entry.family in lists.referring_families and head.pos_ in {"NOUN", "PROPN"} \
+        and not _predicative(head, lists)
+    for node in _negation_chain(head):
         cue = _negation_cue(node, lists, inside)
         if cue:
             if _folded_lemma(node) in lists.inverting_verbs and node.i != match.start:
                 return None  # « n'hésitez pas à les relancer » asks for the act
+            if naming and node.i != head.i:
+                return None
             return RuleOutcome("negation", 0.0, f"negated: « {cue} »")
+    own_negation = bool(set(match.entry.words) & language().negating_words)  # « repartir sans signer »
+    quantifier = None if naming or own_negation else _negative_quantifier_before(doc, match, lists)
+    if quantifier:
+        return RuleOutcome("negation", 0.0, f"negated: « {quantifier} … ne »")
     prep = None if match.entry.words[0] in language().negating_words else _has_phrase_before(
         doc, match.start, lists.negating_preps, window=5)
     if prep:
@@ -239,6 +307,50 @@ def negation(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
     return None
 
 
+def _negation_chain(token: Token) -> Iterator[Token]:
+    """The clause chain, continued from an infinitive clause to the word that governs it
+    (« pas payé pour fourguer », « pas du genre à matraquer »)."""
+    node = token
+    while True:
+        yield node
+        if node.head.i == node.i:
+            return
+        if node.dep_ in CLAUSE_BOUNDARIES and not _infinitive_clause(node):
+            return
+        node = node.head
+
+
+def _infinitive_clause(node: Token) -> bool:
+    return node.dep_ in {"advcl", "acl", "xcomp"} and "Inf" in node.morph.get("VerbForm")
+
+
+def _predicative(noun: Token, lists: ContextWords) -> bool:
+    """The noun says what customers are or are treated as, rather than naming them: the
+    attribute of a copula, « comme des proies », « traiter de radin »."""
+    if _is_predicate(noun) or noun.dep_ == "xcomp":
+        return True
+    head = noun.head
+    if _folded_lemma(head) == "avoir" and any(fold(c.text) == "y" for c in head.children):
+        return True  # « il n'y a pas de petits clients »
+    cases = {fold(c.text) for c in noun.children if c.dep_ in {"case", "mark"}}
+    treating = {_folded_lemma(head), _folded_lemma(head.head)} & lists.predicate_verbs
+    return "comme" in cases or bool(cases & {"de", "pour"} and treating)
+
+
+def _negative_quantifier_before(doc: Doc, match: Match, lists: ContextWords) -> str | None:
+    """« aucun vendeur n'est payé pour… », « personne ici ne… »: a negative quantifier and its
+    « ne » before the hit, in the same stretch of the sentence (punctuation starts another;
+    read from the words, as the small model often ends a sentence at « Personne »)."""
+    quantifier = None
+    for tok in doc[max(0, match.start - 12) : match.start]:
+        text = fold(tok.text)
+        if tok.is_punct and text in {",", ";", ":", ".", "!", "?", "…"}:
+            quantifier = None
+        elif text in lists.negative_quantifiers and not (tok.i > 0 and doc[tok.i - 1].pos_ == "DET"):
+            quantifier = tok.text
+        elif quantifier and text in lists.ne:
+            return quantifier
+    return None
 
 
 def _negation_cue(node: Token, lists: ContextWords, inside: range) -> str | None:
@@ -299,19 +411,31 @@ def rejection(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None
     """
     if match.entry.family in lists.rejection_skip:
         return None
-    sent = doc[match.start].sent
+    sent = doc[:]
     before = _has_phrase_before(doc, match.start, lists.rejection_before, window=10)
     if before:
         return RuleOutcome("rejection", 0.0, f"rejected: « {before} »")
     after = _first_phrase([token_keys(t) for t in doc[match.end : sent.end]], lists.rejection_after)
     if after:
         return RuleOutcome("rejection", 0.0, f"rejected: « {after} »")
+    preferred = _preference_before(doc, match, lists)
+    if preferred:
+        return RuleOutcome("rejection", 0.0, f"rejected: « {preferred} … que »")
     node = _head_token(doc, match)
     while node.head.i != node.i:
         node = node.head
         if _either_key(node, lists.rejection_heads):
             return RuleOutcome("rejection", 0.0, f"rejected: « {node.text} … »")
     return None
+
+
+def _preference_before(doc: Doc, match: Match, lists: ContextWords) -> str | None:
+    """« je préfère perdre une vente que de forcer la main »: the hit follows the « que » of a
+    preference, within three words."""
+    near = doc[max(0, match.start - 3) : match.start]
+    if not any(fold(t.text) in {"que", "qu'"} for t in near):
+        return None
+    return _has_phrase_before(doc, near.start, lists.preference_heads, window=15)
 
 
 def attribution(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
@@ -323,8 +447,6 @@ def attribution(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | No
     sits in a relative clause of such a noun. Cancelled when the sentence criticises, warns
     or frames it as a hypothesis (`critical_markers`); otherwise down-weighted.
     """
-    if match.entry.family in lists.attribution_skip:
-        return None
     node = _head_token(doc, match)
     who = None
     while who is None:
@@ -335,8 +457,11 @@ def attribution(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | No
                 and not _is_predicate(node)):
             who = node  # the small model often hangs the clause under its subject noun
             break
-        for child in node.children:
-            if child.dep_.startswith("nsubj") and _generic_other(child, lists):
+        subjects = [c for c in node.children if c.dep_.startswith("nsubj")]
+        if any(fold(c.text) in lists.own_voice for c in subjects):
+            return None  # « les groupes scolaires, on les rançonne »: the speaker's own practice
+        for child in subjects:
+            if _generic_other(child, lists):
                 who = child
                 break
         if node.head.i == node.i:
@@ -344,10 +469,16 @@ def attribution(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | No
         node = node.head
     if who is None:
         return None
-    sent = doc[match.start].sent
+    if match.entry.family in lists.attribution_skip and (who.pos_ == "PRON" or not _either_key(who, lists.others)):
+        return None  # « ceux qui harcèlent »: villainy describes customers unless a business is its subject
+    if _either_key(who, lists.always_others):
+        return RuleOutcome("attribution", 0.0, f"attributed: « {who.text} », a competitor")
+    sent = doc[:]
     critical = [t for t in sent if _either_key(t, lists.critical_markers)]
     if critical:
         return RuleOutcome("attribution", 0.0, f"attributed: « {who.text} », criticised (« {critical[0].text} »)")
+    if lists.attribution_factor == 0:
+        return RuleOutcome("attribution", 0.0, f"attributed: « {who.text} »")
     return RuleOutcome("attribution", lists.attribution_factor, f"down-weighted: attributed to « {who.text} »")
 
 
@@ -362,11 +493,13 @@ def _generic_other(subject: Token, lists: ContextWords) -> bool:
     """« certains vendeurs », « un patron », « des managers », « beaucoup », « ceux qui … »."""
     if subject.pos_ == "PRON":
         return _either_key(subject, lists.generic_pronouns)
+    if _either_key(subject, lists.always_others):
+        return True
     if not _either_key(subject, lists.others):
         return False
     dets = [c for c in subject.children if c.dep_ in {"det", "nummod", "amod", "case"}]  # « des » may be a case
-    return any(fold(d.text) in lists.generic_determiners for d in dets)
+    return any(fold(d.text) in lists.generic_determiners | lists.former_markers for d in dets)
 
 
-RULES: tuple[Rule, ...] = (other_sense, customer_object, quotation, mention, negation, hypothesis, rejection,
+RULES: tuple[Rule, ...] = (other_sense, customer_object, other_object, quotation, mention, negation, hypothesis, rejection,
                            attribution, reported_speech)

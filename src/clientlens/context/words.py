@@ -42,6 +42,16 @@ class ContextWords:
     generic_pronouns: frozenset[str]
     critical_markers: frozenset[str]
     attribution_factor: float
+    negative_quantifiers: frozenset[str]
+    predicate_verbs: frozenset[str]
+    referring_families: frozenset[str]
+    naming_verbs: frozenset[str]
+    own_usage: tuple[tuple[str, ...], ...]
+    preference_heads: tuple[tuple[str, ...], ...]
+    always_others: frozenset[str]
+    former_markers: frozenset[str]
+    other_object_families: frozenset[str]
+    other_objects: frozenset[str]
 
 
 @cache
@@ -86,4 +96,14 @@ def load_context_words() -> ContextWords:
         generic_pronouns=words(att["generic_pronouns"]),
         critical_markers=words(att["critical_markers"]),
         attribution_factor=float(att["factor"]),
+        negative_quantifiers=words(neg["quantifiers"]),
+        predicate_verbs=words(neg["predicate_verbs"]),
+        referring_families=frozenset(neg["referring_families"]),
+        naming_verbs=words(men["naming_verbs"]),
+        own_usage=phrases(men["own_usage"]),
+        preference_heads=phrases(rej["preference_heads"]),
+        always_others=words(att["always_others"]),
+        former_markers=words(att["former_markers"]),
+        other_object_families=frozenset(raw["other_objects"]["families"]),
+        other_objects=words(raw["other_objects"]["nouns"] + raw["other_objects"]["verbs"]),
     )
