@@ -95,14 +95,14 @@ def index_reading(item: Item, report: Report) -> bool:
 
 def scores(items: Sequence[Item], counted: Sequence[bool]) -> dict:
     """Precision and recall of `use`, and the share counted of each other category."""
-    uses = [c for i, c in zip(items, counted) if i.category == USE]
+    uses = [c for i, c in zip(items, counted, strict=True) if i.category == USE]
     flagged = sum(counted)
     true = sum(uses)
     shares = {}
     for category in MENTIONS:
-        marks = [c for i, c in zip(items, counted) if i.category == category]
+        marks = [c for i, c in zip(items, counted, strict=True) if i.category == category]
         shares[category] = {"n": len(marks), "counted": sum(marks)}
-    aimed = [c for i, c in zip(items, counted) if i.category in AIMED]
+    aimed = [c for i, c in zip(items, counted, strict=True) if i.category in AIMED]
     return {
         "use": len(uses),
         "precision": true / flagged if flagged else None,
@@ -121,7 +121,7 @@ def run(items: Sequence[Item], full: Analyzer, lexicon_only: Analyzer) -> dict:
                      "rules": kept, "index": index_reading(item, full.analyze(item.text))})
     return {
         "items": len(items),
-        "found_use": sum(r["found"] for r, i in zip(rows, items) if i.category == USE),
+        "found_use": sum(r["found"] for r, i in zip(rows, items, strict=True) if i.category == USE),
         "rules": scores(items, [r["rules"] for r in rows]),
         "index": scores(items, [r["index"] for r in rows]),
         "rows": rows,

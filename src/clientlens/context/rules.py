@@ -501,5 +501,5 @@ def _generic_other(subject: Token, lists: ContextWords) -> bool:
     return any(fold(d.text) in lists.generic_determiners | lists.former_markers for d in dets)
 
 
-RULES: tuple[Rule, ...] = (other_sense, customer_object, other_object, quotation, mention, negation, hypothesis, rejection,
-                           attribution, reported_speech)
+RULES: tuple[Rule, ...] = (other_sense, customer_object, other_object, quotation, mention, negation, hypothesis,
+                           rejection, attribution, reported_speech)
