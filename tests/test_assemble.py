@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from clientlens.assemble import assemble, classifier_evidence
@@ -98,3 +100,40 @@ def test_the_callers_own_lexicon_entries_count_in_full():
     hit = _lexicon(0, 1.2)
     assert weigh_lexicon([hit], 0.0, frozenset({("cible", "hunting")})) == [hit]
     assert not weigh_lexicon([hit], 0.0, frozenset({("cible", "contempt")}))[0].counted
+
+
+def _word(sentence, counted, reason):
+    return Evidence(text="cible", start=0, end=5, family="hunting", polarity="adversarial",
+                    component="adversarial_vocabulary", lemma="cible", weight=1.0 if counted else 0.0,
+                    counted=counted, reason=reason, sentence=sentence, speaker=None)
+
+
+def _label(sentence, family="adversarial_framing"):
+    return replace(_evidence(sentence, "adversarial_vocabulary", 0.7, "adversarial"), family=family)
+
+
+@pytest.mark.parametrize(
+    ("words", "vetoed"),
+    [
+        ([_word(0, False, "negated: « pas »")], True),
+        ([_word(0, False, "rejected: « fini le temps »"),
+          _word(0, False, "mention: the word is quoted, not used")], True),
+        ([_word(0, False, "attributed: « concurrent », a competitor")], True),
+        ([_word(0, False, "negated: « pas »"), _word(0, True, None)], False),   # one word kept
+        ([_word(0, False, "other sense: idiom « rendre compte »")], False),      # sense, not stance
+        ([_word(1, False, "negated: « pas »")], False),                          # another sentence
+        ([], False),                                                             # no adversarial word
+    ],
+)
+def test_stance_veto_sets_aside_a_label_whose_words_the_rules_set_aside(words, vetoed):
+    from clientlens.assemble import STANCE_VETO, stance_veto
+
+    out = stance_veto([_label(0), _label(0, "negative_anecdote")], words, {"adversarial_framing"})
+    assert out[0].counted is not vetoed and (out[0].reason == STANCE_VETO) is vetoed
+    assert out[1].counted  # a label not named in the veto counts
+
+
+def test_no_veto_without_labels():
+    from clientlens.assemble import stance_veto
+
+    assert stance_veto([_label(0)], [_word(0, False, "negated: « pas »")], ())[0].counted

@@ -289,7 +289,7 @@ def test_interrupt_exits_130_without_traceback(tmp_path, example):
     import signal
     import time
 
-    folder = _batch_folder(tmp_path, example, copies=400, english=False)  # long enough to outlast a busy machine
+    folder = _batch_folder(tmp_path, example, copies=1500, english=False)  # long enough to outlast a busy machine
     errors = tmp_path / "stderr.txt"
     with errors.open("wb") as stream:
         process = subprocess.Popen([sys.executable, "-m", "clientlens", "analyze", str(folder), "--format", "csv"],

@@ -104,3 +104,19 @@ def test_too_little_speech_is_not_judged():
     assert verdict(10, MODEL, words=MODEL.judged_words - 1) == "insufficient_speech"
     assert verdict(90, MODEL, words=MODEL.judged_words) == "go"
     assert verdict(10, MODEL, words=MODEL.judged_words) == "walk_away"
+
+
+def test_the_stance_veto_names_known_labels(tmp_path):
+    import json
+
+    from clientlens.errors import ModelError
+    from clientlens.resources import model_dir
+
+    raw = json.loads((model_dir() / "index.json").read_text("utf-8"))
+    assert load_index_model().stance_veto == ("adversarial_framing",)
+    (tmp_path / "index.json").write_text(json.dumps({**raw, "stance_veto": ["cible"]}), "utf-8")
+    with pytest.raises(ModelError, match="stance_veto"):
+        load_index_model(tmp_path / "index.json")
+    raw.pop("stance_veto")  # older files: no veto
+    (tmp_path / "index.json").write_text(json.dumps(raw), "utf-8")
+    assert load_index_model(tmp_path / "index.json").stance_veto == ()

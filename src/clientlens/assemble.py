@@ -8,7 +8,7 @@ speakers' sentences), and nothing after it sees the first numbering."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from clientlens.records import Evidence, Sentence
@@ -76,6 +76,38 @@ def weigh_lexicon(
     return out
 
 
+#: How the context rules' reasons begin when they set a word aside for the speaker's stance
+#: toward it (negated, rejected, quoted, attributed to others, hypothetical), not for its sense.
+STANCE_REASONS = ("negated", "rejected", "mention", "quotation", "attributed", "hypothesis")
+
+#: Reason of a classifier label set aside by `stance_veto`.
+STANCE_VETO = "set aside: every adversarial word of the sentence is negated, rejected, quoted or someone else's"
+
+
+def stance_veto(
+    classified: Sequence[Evidence], lexicon_evidence: Sequence[Evidence], labels: Collection[str],
+) -> list[Evidence]:
+    """The classifier's `labels` (models/index.json `stance_veto`) no longer count in a sentence
+    whose adversarial lexicon words the context rules all set aside for the speaker's stance,
+    none kept: the rules read who says the word and how, the classifier mostly that it is there.
+
+    Measured on `corpus/terms/` (dev half) and the real-register texts (docs/evaluation.md,
+    2026-12-07). A sentence with no adversarial word keeps its labels.
+    """
+    if not labels:
+        return list(classified)
+    set_aside, kept = set(), set()
+    for e in lexicon_evidence:
+        if e.polarity == Polarity.ADVERSARIAL.value:
+            if e.counted:
+                kept.add(e.sentence)
+            elif (e.reason or "").startswith(STANCE_REASONS):
+                set_aside.add(e.sentence)
+    vetoed = set_aside - kept
+    return [replace(e, counted=False, reason=STANCE_VETO) if e.counted and e.family in labels and e.sentence in vetoed
+            else e for e in classified]
+
+
 def _is_respectful(e: Evidence) -> int:
     return int(COMPONENT_BY_NAME[e.component].polarity is Polarity.RESPECTFUL)
 
@@ -114,13 +146,13 @@ class Assembled:
 def assemble(
     sentences: Sequence[Sentence], lexicon_evidence: Sequence[Evidence], scored: set[str | None],
     label_weights: Mapping[str, float], lexicon_weight: float = 1.0,
-    in_full: frozenset[tuple[str, str]] = frozenset(),
+    in_full: frozenset[tuple[str, str]] = frozenset(), vetoed_labels: Collection[str] = (),
 ) -> Assembled:
     """Join the rules' and the classifier's evidence (the lexicon's scaled by `lexicon_weight`,
-    see `weigh_lexicon`), weigh each sentence's sides, keep the scored speakers' evidence and
-    number it in their sentences."""
-    evidence = one_side([*weigh_lexicon(lexicon_evidence, lexicon_weight, in_full),
-                         *classifier_evidence(sentences, label_weights)])
+    see `weigh_lexicon`; the classifier's `vetoed_labels` set aside by `stance_veto`), weigh
+    each sentence's sides, keep the scored speakers' evidence and number it in their sentences."""
+    classified = stance_veto(classifier_evidence(sentences, label_weights), lexicon_evidence, vetoed_labels)
+    evidence = one_side([*weigh_lexicon(lexicon_evidence, lexicon_weight, in_full), *classified])
     keep = [i for i, s in enumerate(sentences) if s.speaker in scored]
     renumber = {old: new for new, old in enumerate(keep)}
     by_speaker: dict[str | None, list[Evidence]] = defaultdict(list)

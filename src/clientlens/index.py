@@ -44,6 +44,7 @@ class IndexModel:
     provenance: str = ""
     lexicon_weight: float = 1.0
     interval_margin: float = 0.0
+    stance_veto: tuple[str, ...] = ()
 
     def with_thresholds(self, go: float | None = None, walk_away: float | None = None) -> IndexModel:
         """A copy with other verdict thresholds.
@@ -81,6 +82,7 @@ def load_index_model(path: Path | None = None) -> IndexModel:
             provenance=str(raw.get("provenance", "")),
             lexicon_weight=float(raw.get("lexicon_weight", 1.0)),
             interval_margin=float(raw.get("interval_margin", 0.0)),
+            stance_veto=tuple(str(label) for label in raw.get("stance_veto", ())),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"{path}: invalid index parameters ({exc!r})") from None
@@ -92,6 +94,9 @@ def load_index_model(path: Path | None = None) -> IndexModel:
         )
     if model.interval_margin < 0:
         raise ModelError(f"{path}: interval_margin must be >= 0 (it widens the interval)")
+    unknown = sorted(set(model.stance_veto) - set(model.label_weights))
+    if unknown:
+        raise ModelError(f"{path}: stance_veto names unknown labels {unknown}")
     return model
 
 

@@ -311,8 +311,9 @@ class Analyzer:
         sentences = collected.sentences  # classified while collected (_collect)
         # Lexicon-only analysis counts the lexicon in full: nothing else reads its hits.
         lexicon_weight = self.index_model.lexicon_weight if self.classifier is not None else 1.0
+        vetoed = self.index_model.stance_veto if self.classifier is not None else ()
         assembled = assemble(sentences, collected.evidence, scored, self.index_model.label_weights, lexicon_weight,
-                             self._own_terms)
+                             self._own_terms, vetoed)
         words = sum(w for s, w in zip(sentences, collected.words, strict=True) if s.speaker in scored)
         mine = assembled.evidence
         score = Score.of(mine, words, self.index_model)

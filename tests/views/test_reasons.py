@@ -64,6 +64,10 @@ def test_a_text_that_is_no_template_is_shown_as_it_is(text):
     assert warning_text(text, "fr") == text
 
 
+#: Module constants of assemble.py that hold a reason.
+REASON_CONSTANTS = ("OUTWEIGHED", "FEATURE_ONLY", "STANCE_VETO")
+
+
 def _rule_reasons() -> list[str]:
     """Every reason the context rules and the assembly write, each {expression} as « X »."""
     out = []
@@ -72,7 +76,7 @@ def _rule_reasons() -> list[str]:
             text = None
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "RuleOutcome" and len(node.args) == 3:
                 text = node.args[2]
-            elif isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in ("OUTWEIGHED", "FEATURE_ONLY"):
+            elif isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in REASON_CONSTANTS:
                 text = node.value
             if isinstance(text, ast.Constant):
                 out.append(text.value)
