@@ -382,3 +382,30 @@ def test_preference_rejects_what_follows_que(rules_analyzer, text, counted):
 def test_a_quoted_word_the_speaker_names_customers_with_counts(rules_analyzer, text, counted):
     hit = only_hit(rules_analyzer, text, "pigeon")
     assert hit.counted is counted, hit.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Il faut verrouiller Transalp avant la fin du contrat.", True),   # a firm may be a customer: halved
+        ("Il faut verrouiller le dossier avant la fin du mois.", False),  # a thing: another sense
+    ],
+)
+def test_a_proper_noun_object_is_down_weighted_not_dropped(rules_analyzer, text, counted):
+    hit = only_hit(rules_analyzer, text, "verrouiller")
+    assert hit.counted is counted, hit.reason
+    if counted:
+        assert 0 < hit.weight < 1.0 and hit.reason.startswith("down-weighted: aimed at")
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Quand un patient me dit merci, c'est moi qui ai envie de le remercier.", True),  # pronoun object
+        ("Il faut remercier le fournisseur pour sa rapidité.", False),
+    ],
+)
+def test_a_respectful_verb_counts_when_aimed_at_customers(rules_analyzer, text, counted):
+    """`customer_object` applies to respectful entries too: thanking a supplier is not customer care."""
+    hit = only_hit(rules_analyzer, text, "remercier")
+    assert hit.counted is counted, hit.reason
