@@ -70,12 +70,16 @@ def _head_token(doc: Doc, match: Match) -> Token:
     return span.root
 
 
-def _clause_chain(token: Token) -> Iterator[Token]:
-    """The token, then its ancestors up to (and including) the head of its clause."""
+def _clause_chain(token: Token, through_infinitives: bool = False) -> Iterator[Token]:
+    """The token, then its ancestors up to (and including) the head of its clause; with
+    `through_infinitives`, an infinitive clause is followed on to the word that governs it
+    (« pas payé pour fourguer », « pas du genre à matraquer »)."""
     node = token
     while True:
         yield node
-        if node.dep_ in CLAUSE_BOUNDARIES or node.head.i == node.i:
+        if node.head.i == node.i:
+            return
+        if node.dep_ in CLAUSE_BOUNDARIES and not (through_infinitives and _infinitive_clause(node)):
             return
         node = node.head
 
@@ -129,10 +133,9 @@ def other_sense(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | No
 
 
 def _exclusion_at(doc: Doc, match: Match, entry: LexiconEntry) -> str | None:
-    sent = doc[:]
     for words in entry.exclude:
-        lo = max(sent.start, match.start - len(words) + 1)
-        hi = min(sent.end, match.end + len(words))
+        lo = max(0, match.start - len(words) + 1)
+        hi = min(len(doc), match.end + len(words))
         keys = [token_keys(t) for t in doc[lo:hi]]
         for i in range(len(keys)):
             end = match_words(keys, i, words)
@@ -211,10 +214,9 @@ def quotation(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None
 
 def _quoted_region(doc: Doc, match: Match, lists: ContextWords) -> tuple[int, int] | None:
     """Token indices of the quotation marks enclosing the hit within its sentence."""
-    sent = doc[:]
     for opening, closing in lists.quote_pairs:
         open_at: int | None = None
-        for tok in sent:
+        for tok in doc:
             text = tok.text
             if open_at is None and text == opening:
                 open_at = tok.i
@@ -244,11 +246,9 @@ def _own_voice_intro(doc: Doc, quote_start: int, lists: ContextWords) -> bool:
 def _own_usage(doc: Doc, match: Match, lists: ContextWords) -> bool:
     """« comme on dit en interne », « on les appelle les "boulets" »: the speaker names customers
     with the quoted word (a definition, « on appelle "compte clé" un client qui… », is not)."""
-    sent = doc[:]
-    keys = [token_keys(t) for t in sent]
-    if _first_phrase(keys, lists.own_usage):
+    if _first_phrase([token_keys(t) for t in doc], lists.own_usage):
         return True
-    tokens = list(sent)
+    tokens = list(doc)
     for i, tok in enumerate(tokens):
         if fold(tok.text) in lists.own_voice:
             following = tokens[i + 1 : i + 4]
@@ -288,7 +288,7 @@ def negation(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
     head = _head_token(doc, match)
     naming = match.entry.family in lists.referring_families and head.pos_ in {"NOUN", "PROPN"} \
         and not _predicative(head, lists)
-    for node in _negation_chain(head):
+    for node in _clause_chain(head, through_infinitives=True):
         cue = _negation_cue(node, lists, inside)
         if cue:
             if _folded_lemma(node) in lists.inverting_verbs and node.i != match.start:
@@ -305,19 +305,6 @@ def negation(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
     if prep:
         return RuleOutcome("negation", 0.0, f"negated: « {prep} »")
     return None
-
-
-def _negation_chain(token: Token) -> Iterator[Token]:
-    """The clause chain, continued from an infinitive clause to the word that governs it
-    (« pas payé pour fourguer », « pas du genre à matraquer »)."""
-    node = token
-    while True:
-        yield node
-        if node.head.i == node.i:
-            return
-        if node.dep_ in CLAUSE_BOUNDARIES and not _infinitive_clause(node):
-            return
-        node = node.head
 
 
 def _infinitive_clause(node: Token) -> bool:
@@ -411,11 +398,10 @@ def rejection(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None
     """
     if match.entry.family in lists.rejection_skip:
         return None
-    sent = doc[:]
     before = _has_phrase_before(doc, match.start, lists.rejection_before, window=10)
     if before:
         return RuleOutcome("rejection", 0.0, f"rejected: « {before} »")
-    after = _first_phrase([token_keys(t) for t in doc[match.end : sent.end]], lists.rejection_after)
+    after = _first_phrase([token_keys(t) for t in doc[match.end :]], lists.rejection_after)
     if after:
         return RuleOutcome("rejection", 0.0, f"rejected: « {after} »")
     preferred = _preference_before(doc, match, lists)
@@ -473,8 +459,7 @@ def attribution(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | No
         return None  # « ceux qui harcèlent »: villainy describes customers unless a business is its subject
     if _either_key(who, lists.always_others):
         return RuleOutcome("attribution", 0.0, f"attributed: « {who.text} », a competitor")
-    sent = doc[:]
-    critical = [t for t in sent if _either_key(t, lists.critical_markers)]
+    critical = [t for t in doc if _either_key(t, lists.critical_markers)]
     if critical:
         return RuleOutcome("attribution", 0.0, f"attributed: « {who.text} », criticised (« {critical[0].text} »)")
     if lists.attribution_factor == 0:
