@@ -22,7 +22,7 @@ For each reading: precision and recall of ``use``, and the share of each other c
 (the issue's aim: precision >= 0.90, recall >= 0.85, at most 5 % of quoted, negated, rejected or
 idiomatic uses counted).
 
-    python scripts/term_eval.py [--split dev|test|all] [--errors rules|index] [--json]
+    python scripts/term_eval.py [--split dev|test|heldout|all] [--errors rules|index] [--json]
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def render(result: dict, errors: str | None = None, items: Sequence[Item] = ()) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
+    parser.add_argument("--split", choices=("dev", "test", "heldout", "all"), default="dev")
     parser.add_argument("--errors", choices=("rules", "index"), help="list the occurrences read wrong")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)

@@ -24,7 +24,7 @@ def items(evaluation):
 
 
 def test_each_occurrence_is_marked_once_with_a_known_category(items):
-    assert len(items) == 520
+    assert len(items) == 780
     assert len({i.id for i in items}) == len(items)
     for item in items:
         assert item.category in CATEGORIES, item.id
@@ -33,8 +33,8 @@ def test_each_occurrence_is_marked_once_with_a_known_category(items):
 
 def test_the_halves_follow_the_writers_and_hold_every_category(items):
     writers = {i.id.split("-")[0]: i.split for i in items}
-    assert writers == {"w1": "dev", "w2": "dev", "w3": "test", "w4": "test"}
-    for split in ("dev", "test"):
+    assert writers == {"w1": "dev", "w2": "dev", "w3": "test", "w4": "test", "w5": "heldout", "w6": "heldout"}
+    for split in ("dev", "test", "heldout"):
         counts = Counter(i.category for i in items if i.split == split)
         assert counts == {"use": 90, "negated": 28, "rejected": 32, "quoted": 28, "attributed": 32,
                           "idiom": 26, "other_object": 24}
