@@ -113,7 +113,7 @@ def test_the_stance_veto_names_known_labels(tmp_path):
     from clientlens.resources import model_dir
 
     raw = json.loads((model_dir() / "index.json").read_text("utf-8"))
-    assert load_index_model().stance_veto == ("adversarial_framing",)
+    assert load_index_model().stance_veto == ("adversarial_framing", "numbers_only")
     (tmp_path / "index.json").write_text(json.dumps({**raw, "stance_veto": ["cible"]}), "utf-8")
     with pytest.raises(ModelError, match="stance_veto"):
         load_index_model(tmp_path / "index.json")

@@ -65,11 +65,16 @@ def test_the_rules_reading_looks_at_the_marked_word(evaluation, text, term, foun
     assert evaluation.rules_reading(item, report) == (found, kept)
 
 
-def test_documented_rules_reading_of_the_test_half_holds(evaluation, items):
-    """docs/evaluation.md: precision 0.612, recall 0.667, aimed share 0.193 (2026-12-07)."""
-    test = [i for i in items if i.split == "test"]
+@pytest.mark.parametrize(
+    ("split", "precision", "recall", "aimed"),
+    [("test", 0.80, 0.74, 0.09), ("heldout", 0.56, 0.51, 0.18)],
+)
+def test_documented_rules_reading_holds(evaluation, items, split, precision, recall, aimed):
+    """docs/evaluation.md, 2026-12-07: the test half (read for development since the held-out
+    half was written) 0.807 / 0.744 / 0.088; the held-out half 0.568 / 0.511 / 0.175."""
+    part = [i for i in items if i.split == split]
     analyzer = Analyzer(use_classifier=False)
-    kept = [evaluation.rules_reading(i, analyzer.analyze(i.text))[1] for i in test]
-    result = evaluation.scores(test, kept)
-    assert result["precision"] >= 0.61 and result["recall"] >= 0.66
-    assert result["aimed_counted_share"] <= 0.20
+    kept = [evaluation.rules_reading(i, analyzer.analyze(i.text))[1] for i in part]
+    result = evaluation.scores(part, kept)
+    assert result["precision"] >= precision and result["recall"] >= recall
+    assert result["aimed_counted_share"] <= aimed

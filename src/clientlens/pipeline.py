@@ -249,8 +249,9 @@ class Analyzer:
         said: dict[str | None, deque[str]] = defaultdict(lambda: deque(maxlen=CONTEXT_SENTENCES))
         for paragraph in paragraphs:
             earlier = recent.before(paragraph.turn)
-            for unit in paragraph.units:
-                hits = self.finder.in_unit(unit, len(out.sentences), transcript, earlier)
+            for k, unit in enumerate(paragraph.units):
+                following = paragraph.units[k + 1].content if k + 1 < len(paragraph.units) else ()
+                hits = self.finder.in_unit(unit, len(out.sentences), transcript, earlier, following)
                 if unit.sentence.speaker in scored:
                     tally.add(map(fold, unit.alpha))
                 out.sentences.append(unit.sentence)

@@ -409,3 +409,55 @@ def test_a_respectful_verb_counts_when_aimed_at_customers(rules_analyzer, text, 
     """`customer_object` applies to respectful entries too: thanking a supplier is not customer care."""
     hit = only_hit(rules_analyzer, text, "remercier")
     assert hit.counted is counted, hit.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "counted"),
+    [
+        ("Mon pire ennemi, c'est la fatigue de seize heures.", "ennemi", False),
+        ("La bataille des créneaux à l'aéroport est féroce.", "bataille", False),
+        ("Le moteur chauffe au bout de vingt kilomètres.", "chauffer", False),
+        ("Pour nous, le client, c'est l'ennemi.", "ennemi", True),
+        ("Le samedi, c'est la chasse : chaque vendeuse repère qui est prête à acheter.", "chasse", True),
+        ("On les chauffe au téléphone pendant une semaine.", "chauffer", True),
+    ],
+)
+def test_words_of_other_trades_count_only_in_a_sentence_about_customers(rules_analyzer, text, term, counted):
+    """`customer_in_sentence` entries, and `customer_object` verbs with no object, need a
+    customer noun, a sales word or an object pronoun somewhere in the sentence."""
+    hit = only_hit(rules_analyzer, text, term)
+    assert hit.counted is counted, hit.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "counted"),
+    [
+        ("Le matraquage d'e-mails, nous y avons renoncé.", "matraquage", False),
+        ("On a abandonné le mitraillage d'appels.", "mitraillage", False),
+        ("J'ai fait deux ans de porte-à-porte à matraquer des retraités. J'ai arrêté, je dormais plus.",
+         "matraquer", False),
+        ("On matraque les retraités au téléphone et on n'a jamais abandonné.", "matraquer", True),
+        ("On matraque les retraités au téléphone. Bon, on arrête là pour aujourd'hui.", "matraquer", True),
+        ("Nous avons abandonné les salons pour matraquer les retraités au téléphone.", "matraquer", True),
+        ("On a supprimé les remises et on matraque les prospects au téléphone.", "matraquer", True),
+    ],
+)
+def test_a_practice_given_up_is_rejected(rules_analyzer, text, term, counted):
+    """A verb of giving up with the speaker as subject, after the practice or over it, or a
+    next sentence that opens by giving it up (`rejection.frames_next`); not a negated one, not
+    a meeting's « on arrête là », not a practice that comes after the verb outside its object."""
+    hit = only_hit(rules_analyzer, text, term)
+    assert hit.counted is counted, hit.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "counted"),
+    [
+        ("Méfiez-vous des plombiers qui font du démarchage par téléphone.", "démarchage", False),
+        ("Le couple de tout à l'heure, des vraies quiches, ils ont payé le double.", "quiche", True),
+    ],
+)
+def test_any_generic_noun_can_be_someone_else(rules_analyzer, text, term, counted):
+    """« des plombiers » needs no list to be other people; a noun next to the hit describes it."""
+    hit = only_hit(rules_analyzer, text, term)
+    assert hit.counted is counted, hit.reason

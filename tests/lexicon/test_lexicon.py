@@ -227,3 +227,42 @@ def test_new_entries_stay_uncounted_in_idioms_and_other_senses(lexicon_analyzer,
     hits = _hits(lexicon_analyzer, text, term)
     assert hits, "the term should be seen, then set aside as another sense"
     assert not any(e.counted for e in hits), [(e.lemma, e.reason) for e in hits]
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "counted"),
+    [
+        ("La machine, on la vend à prix coûtant, et après on rince le client pendant dix ans.", "rincer", True),
+        ("Le client de passage, on le gratte un peu sur les boissons.", "gratter", True),
+        ("Les investisseurs étrangers, ce sont des distributeurs de billets.", "distributeur de billet", True),
+        ("Un client qui a enregistré sa carte, on l'enferme dans notre écosystème.", "enfermer", True),
+        ("Le client hésitait encore, on l'a achevé avec la démo.", "achever", True),
+        ("Le petit jeune au guichet, une vraie bille, il a signé sans lire.", "bille", True),
+        ("Il faut gratter le mur avant de repeindre la vitrine.", "gratter", False),
+        ("Nous avons achevé les travaux du nouveau magasin en mars.", "achever", False),
+        ("Les roulements à billes arrivent jeudi de chez le fournisseur.", "bille", False),
+        ("On a rincé les verres et fermé la salle à minuit.", "rincer", False),
+    ],
+)
+def test_rip_off_and_lock_in_entries(lexicon_analyzer, text, term, counted):
+    """Entries added on 2026-12-07, each with an ordinary sense that must not count."""
+    hits = _hits(lexicon_analyzer, text, term)
+    if counted:
+        assert hits and any(e.counted for e in hits), [(e.lemma, e.reason) for e in hits]
+    else:
+        assert not any(e.counted for e in hits), [(e.lemma, e.reason) for e in hits]
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "found"),
+    [
+        ("Les soldes, c'est là qu'on les plume.", "plumer", True),
+        ("On les arrose de mails trois fois par semaine.", "arroser", True),
+        ("Alors nous, on cible surtout les cadres de quarante ans.", "cibler", True),
+        ("Elle écrit encore avec une plume.", "plumer", False),
+        ("La cuisine ferme à vingt-deux heures.", "cuisiner", False),
+    ],
+)
+def test_verbs_the_tagger_reads_as_nouns_match_their_infinitive(lexicon_analyzer, text, term, found):
+    """After a subject pronoun or an object clitic, « plume » is « plumer »; a noun stays a noun."""
+    assert bool(_hits(lexicon_analyzer, text, term)) is found

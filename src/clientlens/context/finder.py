@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc
 
 from clientlens.context.echo import echo
-from clientlens.context.rules import RuleOutcome, combine, evaluate
+from clientlens.context.rules import RuleOutcome, combine, evaluate, rejection_next
 from clientlens.context.words import ContextWords
 from clientlens.io.transcript import Transcript
 from clientlens.lexicon.matcher import Lexicon, Match
@@ -33,18 +33,20 @@ class EvidenceFinder:
     echo_lookback: int
     echo_factor: float
 
-    def in_unit(self, unit: Unit, number: int, transcript: Transcript, earlier: frozenset[str]) -> list[Evidence]:
+    def in_unit(self, unit: Unit, number: int, transcript: Transcript, earlier: frozenset[str],
+                following: Sequence[str] = ()) -> list[Evidence]:
         """Evidence of one sentence unit (sentence `number`); none unless it was parsed.
 
-        `earlier` holds the words other speakers used in the turns just before (echo rule).
+        `earlier` holds the words other speakers used in the turns just before (echo rule);
+        `following` the words of the speaker's next sentence in the paragraph (rejection_next).
         """
         if unit.parsed is None:
             return []
         out = []
         for match in self.lexicon.match(unit.parsed, self.known):
-            echoed = echo(match.entry, earlier, self.echo_factor)
-            hit = self.of_match(unit.parsed, match, number, unit.sentence.speaker, unit.sentence.start,
-                                [echoed] if echoed else [])
+            extra = [o for o in (echo(match.entry, earlier, self.echo_factor),
+                                 rejection_next(following, match, self.lists)) if o is not None]
+            hit = self.of_match(unit.parsed, match, number, unit.sentence.speaker, unit.sentence.start, extra)
             t_start, t_end = times(transcript, unit.turn, hit.start, hit.end)
             text = transcript.text[hit.start : hit.end]  # original characters (typographic spaces)
             out.append(replace(hit, text=text, t_start=t_start, t_end=t_end))

@@ -11,7 +11,7 @@ ends too early (at a quotation mark, after « Personne »)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from clientlens.context.words import ContextWords, load_context_words
 from clientlens.lang import language
 from clientlens.lexicon.entries import LexiconEntry
-from clientlens.lexicon.matcher import Match, match_words, pos_fits, token_keys
+from clientlens.lexicon.matcher import Match, after_verb_clitics, match_words, pos_fits, token_keys
 from clientlens.text.nlp import fold
 
 #: Dependencies that open a new clause: negation or hypothesis does not climb past them.
@@ -154,6 +154,8 @@ def customer_object(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome 
     deps = {"obj", "nsubj:pass", "iobj", "obl:arg"} if head.pos_ in {"VERB", "AUX"} else {"nmod"}
     args = [c for c in head.children if c.dep_ in deps]
     if not args:
+        if not _names_customers(doc, match, lists):  # « le moteur chauffe », « on s'est fait attaquer par un virus »
+            return RuleOutcome("customer_object", 0.0, "other sense: nothing in the sentence names customers")
         return RuleOutcome("customer_object", NO_OBJECT_FACTOR, "down-weighted: no customer named as its object")
     for arg in args:
         if _refers_to_customer(arg, lists):
@@ -183,16 +185,49 @@ def other_object(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | N
     return None
 
 
+def customer_in_sentence(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """Words with common senses outside selling (« bataille », « chasse », « offensive »,
+    « ennemi ») count only in a sentence about customers or selling: a customer noun, an object
+    pronoun (« on les chasse ») or a sales word (« le samedi, c'est la chasse : qui est prêt à
+    acheter ? »). « La bataille des créneaux », « mon pire ennemi, c'est la fatigue », « la
+    chasse aux bons développeurs » are about something else."""
+    if match.entry.requires != "customer_in_sentence" or _names_customers(doc, match, lists):
+        return None
+    return RuleOutcome("customer_in_sentence", 0.0, "other sense: nothing in the sentence names customers")
+
+
+def _names_customers(doc: Doc, match: Match, lists: ContextWords) -> bool:
+    """Whether the sentence, outside the hit, has a customer noun, a sales word or an object
+    pronoun."""
+    for token in doc:
+        if match.start <= token.i < match.end:
+            continue
+        if {_folded_lemma(token), fold(token.text)} & (lists.customer | lists.sales_words):
+            return True
+        if token.pos_ == "PRON" and token.dep_ in {"obj", "iobj"} and _either_key(token, lists.customer_pronouns):
+            return True
+    return _clitic_before(doc, match, lists)
+
+
 def _clitic_before(doc: Doc, match: Match, lists: ContextWords) -> bool:
     """An object pronoun right before the hit's verb (« on les chasse », « je la relance »)."""
     before = doc[match.start - 1] if match.start > 0 else None
-    return before is not None and before.pos_ == "PRON" and fold(before.text) in lists.customer_pronouns \
-        and doc[match.start].pos_ in {"VERB", "AUX"}
+    if before is None or fold(before.text) not in lists.customer_pronouns:
+        return False
+    # a determiner-tagged « les » before a verb, or after a subject pronoun (« on les arrose »,
+    # where the tagger took the verb for a noun), is the verb's object clitic
+    return before.pos_ == "PRON" or doc[match.start].pos_ in {"VERB", "AUX"} or after_verb_clitics(doc, match.start)
 
 
 def _refers_to_customer(arg: Token, lists: ContextWords) -> bool:
+    """A customer noun near the argument, a customer pronoun (« noyez-le »), or the antecedent
+    of a relative pronoun (« un fichier client qu'on exploite à fond »)."""
     if arg.pos_ == "PRON":
-        return _either_key(arg, lists.customer_pronouns)
+        if fold(arg.text).lstrip("-") in lists.customer_pronouns or _either_key(arg, lists.customer_pronouns):
+            return True
+        clause = arg.head
+        return (clause.dep_ == "acl:relcl" and clause.head.i != clause.i and clause.head.pos_ in {"NOUN", "PROPN"}
+                and _refers_to_customer(clause.head, lists))
     nearby = [t for t in arg.subtree if abs(t.i - arg.i) <= 4]
     return any(_folded_lemma(t) in lists.customer for t in nearby)
 
@@ -391,9 +426,11 @@ def rejection(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None
     """« la vente forcée, c'est terminé chez nous », « fini le temps où on les chassait »,
     « j'ai horreur de cette logique de chasse »: the speaker rejects the practice.
 
-    Three frames, in the hit's sentence: a rejecting phrase before the hit (« arrêtons de »,
-    « fini le temps »), one after it (« c'est fini », « appartient au passé »), or an aversion
-    word that governs the hit (« détester », « horreur », « refuser »). Words that describe
+    Five frames, in the hit's sentence: a rejecting phrase before the hit (« arrêtons de »,
+    « fini le temps »), one after it (« c'est fini », « appartient au passé »), a preference
+    (« je préfère … que de »), a verb of giving up with the speaker as subject (`_renounced`),
+    or an aversion word that governs the hit (« détester », « horreur », « refuser »); the
+    speaker's next sentence is read by `rejection_next`. Words that describe
     customers (contempt, villainy) are not practices and are left to the other rules.
     """
     if match.entry.family in lists.rejection_skip:
@@ -407,11 +444,50 @@ def rejection(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | None
     preferred = _preference_before(doc, match, lists)
     if preferred:
         return RuleOutcome("rejection", 0.0, f"rejected: « {preferred} … que »")
+    given_up = _renounced(doc, match, lists)
+    if given_up:
+        return RuleOutcome("rejection", 0.0, f"rejected: « {given_up} »")
     node = _head_token(doc, match)
     while node.head.i != node.i:
         node = node.head
         if _either_key(node, lists.rejection_heads):
             return RuleOutcome("rejection", 0.0, f"rejected: « {node.text} … »")
+    return None
+
+
+#: How far into the speaker's next sentence a rejection is looked for (rejection_next).
+NEXT_SENTENCE_WINDOW = 8
+
+
+def rejection_next(following: Sequence[str], match: Match, lists: ContextWords) -> RuleOutcome | None:
+    """« J'ai fait deux ans de porte-à-porte à matraquer des retraités. J'ai arrêté. »: the
+    speaker's next sentence opens by giving the practice up or condemning it. `following` holds
+    the words of that sentence (unit.content); the frames (rejection.frames_next) are phrases
+    that open a sentence, not the in-sentence ones, some of which close a meeting (« on
+    arrête là »)."""
+    if match.entry.family in lists.rejection_skip or not following:
+        return None
+    keys = [(fold(w), fold(w)) for w in following[:NEXT_SENTENCE_WINDOW]]
+    frame = _first_phrase(keys, lists.rejection_next)
+    return RuleOutcome("rejection", 0.0, f"rejected: « {frame} »") if frame else None
+
+
+def _renounced(doc: Doc, match: Match, lists: ContextWords) -> str | None:
+    """« le matraquage d'e-mails, nous y avons renoncé », « une pratique que nous avons
+    abandonnée », « on a abandonné le mitraillage d'appels »: a verb of giving up whose subject
+    is the speaker's side (« je », « nous », « on »), with the hit before it (the practice set
+    out first) or inside its object."""
+    for verb in doc:
+        if verb.i in range(match.start, match.end) or not _either_key(verb, lists.renunciation_verbs):
+            continue
+        if not any(c.dep_ in {"nsubj", "expl:subj"} and _either_key(c, lists.own_voice) for c in verb.children):
+            continue
+        if any(_either_key(c, lists.negation) for c in verb.children):
+            continue  # « on n'a jamais abandonné »
+        objects = [c for c in verb.children if c.dep_ in {"obj", "obl:arg", "obl"}]
+        inside = any(o.left_edge.i <= match.start and match.end - 1 <= o.right_edge.i for o in objects)
+        if match.end <= verb.i or inside:
+            return verb.text
     return None
 
 
@@ -436,10 +512,10 @@ def attribution(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | No
     node = _head_token(doc, match)
     who = None
     while who is None:
-        if node.dep_ == "acl:relcl" and _generic_other(node.head, lists) and not _is_predicate(node.head):
+        if node.dep_ == "acl:relcl" and _generic_other_of(node.head, match, lists) and not _is_predicate(node.head):
             who = node.head  # « méfiez-vous des managers qui … », not « nous sommes une entreprise qui … »
             break
-        if (node.i != match.start and node.pos_ in {"NOUN", "PROPN"} and _generic_other(node, lists)
+        if (node.i != match.start and node.pos_ in {"NOUN", "PROPN"} and _generic_other_of(node, match, lists)
                 and not _is_predicate(node)):
             who = node  # the small model often hangs the clause under its subject noun
             break
@@ -447,7 +523,7 @@ def attribution(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome | No
         if any(fold(c.text) in lists.own_voice for c in subjects):
             return None  # « les groupes scolaires, on les rançonne »: the speaker's own practice
         for child in subjects:
-            if _generic_other(child, lists):
+            if _generic_other_of(child, match, lists):
                 who = child
                 break
         if node.head.i == node.i:
@@ -474,17 +550,28 @@ def _is_predicate(noun: Token) -> bool:
     return any(c.dep_ == "cop" for c in noun.children) or head.pos_ == "AUX" or _folded_lemma(head) == "etre"
 
 
+def _generic_other_of(subject: Token, match: Match, lists: ContextWords) -> bool:
+    """`_generic_other`, but an unlisted noun right next to the hit describes the hit (« des
+    vraies quiches », « des tactiques de conquête »), it does not attribute it."""
+    if match.start - 3 <= subject.i < match.end + 2 and not _either_key(subject, lists.others):
+        return False
+    return _generic_other(subject, lists)
+
+
 def _generic_other(subject: Token, lists: ContextWords) -> bool:
-    """« certains vendeurs », « un patron », « des managers », « beaucoup », « ceux qui … »."""
+    """« certains vendeurs », « un patron », « des managers », « beaucoup », « ceux qui … »: a
+    noun of `others` with a generic determiner, or any other noun but a customer with a plainly
+    generic one (`generic_quantifiers`: « certaines néobanques », « des plombiers »)."""
     if subject.pos_ == "PRON":
         return _either_key(subject, lists.generic_pronouns)
     if _either_key(subject, lists.always_others):
         return True
-    if not _either_key(subject, lists.others):
-        return False
     dets = [c for c in subject.children if c.dep_ in {"det", "nummod", "amod", "case"}]  # « des » may be a case
+    if not _either_key(subject, lists.others):  # « certaines néobanques », « des plombiers qui … »
+        return subject.pos_ == "NOUN" and _folded_lemma(subject) not in lists.customer \
+            and any(fold(d.text) in lists.generic_quantifiers for d in dets)
     return any(fold(d.text) in lists.generic_determiners | lists.former_markers for d in dets)
 
 
-RULES: tuple[Rule, ...] = (other_sense, customer_object, other_object, quotation, mention, negation, hypothesis,
-                           rejection, attribution, reported_speech)
+RULES: tuple[Rule, ...] = (other_sense, customer_object, customer_in_sentence, other_object, quotation, mention,
+                           negation, hypothesis, rejection, attribution, reported_speech)

@@ -32,13 +32,17 @@ class ContextWords:
     own_voice: frozenset[str]
     customer: frozenset[str]
     customer_pronouns: frozenset[str]
+    sales_words: frozenset[str]
     rejection_skip: frozenset[str]
     rejection_before: tuple[tuple[str, ...], ...]
     rejection_after: tuple[tuple[str, ...], ...]
+    rejection_next: tuple[tuple[str, ...], ...]
     rejection_heads: frozenset[str]
+    renunciation_verbs: frozenset[str]
     attribution_skip: frozenset[str]
     others: frozenset[str]
     generic_determiners: frozenset[str]
+    generic_quantifiers: frozenset[str]
     generic_pronouns: frozenset[str]
     critical_markers: frozenset[str]
     attribution_factor: float
@@ -86,13 +90,17 @@ def load_context_words() -> ContextWords:
         own_voice=words(rep["own_voice_subjects"]),
         customer=words(raw["customer_nouns"]),
         customer_pronouns=words(raw["customer_pronouns"]),
+        sales_words=words(raw["sales_words"]),
         rejection_skip=frozenset(rej["skip_families"]),
         rejection_before=phrases(rej["frames_before"]),
         rejection_after=phrases(rej["frames_after"]),
+        rejection_next=phrases(rej["frames_next"]),
         rejection_heads=words(rej["aversion_heads"]),
+        renunciation_verbs=words(rej["renunciation_verbs"]),
         attribution_skip=frozenset(att["skip_families"]),
         others=words(att["others"]),
         generic_determiners=words(att["generic_determiners"]),
+        generic_quantifiers=words(att["generic_quantifiers"]),
         generic_pronouns=words(att["generic_pronouns"]),
         critical_markers=words(att["critical_markers"]),
         attribution_factor=float(att["factor"]),

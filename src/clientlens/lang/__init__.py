@@ -41,6 +41,10 @@ class LanguagePack:
         html_lang: the `lang` attribute of the HTML views.
         legacy_encodings: the 8-bit encodings texts of this language come in, most likely
             first: the encoding detector of clientlens.io.decode tries them before all others.
+        verb_endings: (ending, replacement) pairs that turn a regular present-tense form into
+            the infinitive (« plume » -> « plumer »), for verbs the small model tags as nouns.
+        subject_pronouns: words after which the next word is a verb (« on », « je », « ne »).
+        object_pronouns: words that, tagged as pronouns, announce a verb (« les », « l' »).
     """
 
     code: str
@@ -54,6 +58,9 @@ class LanguagePack:
     no_context: str
     html_lang: str
     legacy_encodings: tuple[str, ...] = ("cp1252", "latin_1")
+    verb_endings: tuple[tuple[str, str], ...] = ()
+    subject_pronouns: frozenset[str] = frozenset()
+    object_pronouns: frozenset[str] = frozenset()
 
     def rules(self, name: str) -> dict[str, Any]:
         """The rule file `rules/<name>.json` of this language (read once per process).

@@ -23,7 +23,7 @@ REQUIRED_KEYS = frozenset({"term", "family", "polarity", "weight"})
 OPTIONAL_KEYS = frozenset({"pos", "exclude", "requires", "note"})
 
 
-REQUIREMENTS = frozenset({"customer_object"})
+REQUIREMENTS = frozenset({"customer_object", "customer_in_sentence"})
 
 
 UPOS = frozenset(

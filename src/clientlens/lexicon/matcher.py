@@ -75,6 +75,7 @@ class Lexicon:
         not counted) but lose against a fitting entry on the same tokens.
         """
         keys = [self._spelling_fixed(t, token_keys(t), known) for t in doc]
+        keys = [self._verb_fixed(doc, i, k) for i, k in enumerate(keys)]
         found: list[Match] = []
         for i, (lemma, form) in enumerate(keys):
             for first in (lemma,) if lemma == form else (lemma, form):  # ordered: deterministic
@@ -148,6 +149,23 @@ class Lexicon:
         candidates = self._one_typo_away(form)
         return (lemma, next(iter(candidates))) if len(candidates) == 1 else keys
 
+    def _verb_fixed(self, doc: Doc, i: int, keys: tuple[str, str]) -> tuple[str, str]:
+        """Lemma key of a regular verb the small model took for a noun (« on les plume »,
+        « je chalute large »): a token tagged as a verb, or right after a subject pronoun or a
+        pronoun-tagged object clitic, whose present-tense ending turned into the infinitive
+        gives a lexicon word. « La plume », « une cuisine » keep their noun lemma; a verb-tagged
+        « cible » left unchanged by the lemmatizer reads as « cibler »."""
+        lemma, form = keys
+        token = doc[i]
+        if lemma in self._vocabulary and not (lemma == form and token.pos_ == "VERB"):
+            return keys  # « on cible les cadres »: a verb left as its noun lemma is tried too
+        if token.pos_ not in {"VERB", "AUX"} and not after_verb_clitics(doc, i):
+            return keys
+        for ending, infinitive in language().verb_endings:
+            if form.endswith(ending) and (candidate := form[: -len(ending)] + infinitive) in self._vocabulary:
+                return candidate, form
+        return keys
+
     def _one_typo_away(self, form: str) -> frozenset[str]:
         """Lexicon words one edit from a folded form (cached: long words recur)."""
         found = self._typo_cache.get(form)
@@ -155,6 +173,23 @@ class Lexicon:
             near = {w for d in _deletions(form) for w in self._variants.get(d, ())}
             found = bounded(self._typo_cache)[form] = frozenset(w for w in near if _one_edit(form, w))
         return found
+
+
+def after_verb_clitics(doc: Doc, i: int) -> bool:
+    """Whether token `i` follows what can only precede a verb: a subject pronoun (« on plume »),
+    a pronoun-tagged object clitic (« les » as PRON), or object clitics after a subject pronoun
+    whatever their tag (« on les arrose », where the tagger reads « les » as a determiner)."""
+    lang = language()
+    if i == 0:
+        return False
+    before = doc[i - 1]
+    folded = fold(before.text)
+    if folded in lang.subject_pronouns or (before.pos_ == "PRON" and folded in lang.object_pronouns):
+        return True
+    j = i - 1
+    while j >= 0 and fold(doc[j].text) in lang.object_pronouns:
+        j -= 1
+    return j < i - 1 and j >= 0 and fold(doc[j].text) in lang.subject_pronouns
 
 
 @cache

@@ -19,4 +19,8 @@ PACK = LanguagePack(
     html_lang="fr",
     # Windows, ISO 8859-15 (with € and œ), ISO 8859-1
     legacy_encodings=("cp1252", "iso8859_15", "latin_1"),
+    # first-group verbs: « on les plume », « je chalute », « on arrose », « qu'on close »
+    verb_endings=(("ent", "er"), ("ons", "er"), ("ez", "er"), ("es", "er"), ("e", "er")),
+    subject_pronouns=frozenset({"je", "j'", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ne", "n'"}),
+    object_pronouns=frozenset({"le", "la", "l'", "les", "lui", "leur", "me", "m'", "te", "t'", "se", "s'", "y", "en"}),
 )
