@@ -292,8 +292,11 @@ def test_interrupt_exits_130_without_traceback(tmp_path, example):
     folder = _batch_folder(tmp_path, example, copies=1500, english=False)  # long enough to outlast a busy machine
     errors = tmp_path / "stderr.txt"
     with errors.open("wb") as stream:
+        # a shell's background job inherits SIGINT ignored (so does Python under it): restore the
+        # default, as in a terminal, so that the test does not depend on how pytest was started
         process = subprocess.Popen([sys.executable, "-m", "clientlens", "analyze", str(folder), "--format", "csv"],
-                                   stdout=subprocess.DEVNULL, stderr=stream)
+                                   stdout=subprocess.DEVNULL, stderr=stream,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 120
         while "transcript" not in errors.read_text("utf-8", "replace") and time.monotonic() < deadline:
             time.sleep(0.1)  # the progress bar shows once the models are loaded
