@@ -33,6 +33,10 @@ REPORTED_FACTOR = 0.5
 
 NO_OBJECT_FACTOR = 0.5
 
+#: Reason of a hit cancelled because nothing in its sentence names customers (customer_object
+#: with no object, customer_in_sentence); the template `no_customer_in_sentence` of report.json.
+NO_CUSTOMER_REASON = "other sense: nothing in the sentence names customers"
+
 
 @dataclass(frozen=True)
 class RuleOutcome:
@@ -155,7 +159,7 @@ def customer_object(doc: Doc, match: Match, lists: ContextWords) -> RuleOutcome 
     args = [c for c in head.children if c.dep_ in deps]
     if not args:
         if not _names_customers(doc, match, lists):  # « le moteur chauffe », « on s'est fait attaquer par un virus »
-            return RuleOutcome("customer_object", 0.0, "other sense: nothing in the sentence names customers")
+            return RuleOutcome("customer_object", 0.0, NO_CUSTOMER_REASON)
         return RuleOutcome("customer_object", NO_OBJECT_FACTOR, "down-weighted: no customer named as its object")
     for arg in args:
         if _refers_to_customer(arg, lists):
@@ -193,7 +197,7 @@ def customer_in_sentence(doc: Doc, match: Match, lists: ContextWords) -> RuleOut
     chasse aux bons développeurs » are about something else."""
     if match.entry.requires != "customer_in_sentence" or _names_customers(doc, match, lists):
         return None
-    return RuleOutcome("customer_in_sentence", 0.0, "other sense: nothing in the sentence names customers")
+    return RuleOutcome("customer_in_sentence", 0.0, NO_CUSTOMER_REASON)
 
 
 def _names_customers(doc: Doc, match: Match, lists: ContextWords) -> bool:
