@@ -67,11 +67,12 @@ def test_the_rules_reading_looks_at_the_marked_word(evaluation, text, term, foun
 
 @pytest.mark.parametrize(
     ("split", "precision", "recall", "aimed"),
-    [("test", 0.80, 0.74, 0.09), ("heldout", 0.56, 0.51, 0.18)],
+    [("test", 0.80, 0.74, 0.09), ("heldout", 0.57, 0.53, 0.18)],
 )
 def test_documented_rules_reading_holds(evaluation, items, split, precision, recall, aimed):
     """docs/evaluation.md, 2026-12-07: the test half (read for development since the held-out
-    half was written) 0.807 / 0.744 / 0.088; the held-out half 0.568 / 0.511 / 0.175."""
+    half was written) 0.807 / 0.744 / 0.088; the held-out half 0.578 / 0.533 / 0.175 (after the 63
+    entries of that day)."""
     part = [i for i in items if i.split == split]
     analyzer = Analyzer(use_classifier=False)
     kept = [evaluation.rules_reading(i, analyzer.analyze(i.text))[1] for i in part]

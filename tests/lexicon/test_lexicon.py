@@ -266,3 +266,46 @@ def test_rip_off_and_lock_in_entries(lexicon_analyzer, text, term, counted):
 def test_verbs_the_tagger_reads_as_nouns_match_their_infinitive(lexicon_analyzer, text, term, found):
     """After a subject pronoun or an object clitic, « plume » is « plumer »; a noun stays a noun."""
     assert bool(_hits(lexicon_analyzer, text, term)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "counted"),
+    [
+        # siege, hunting and capture images aimed at customers
+        ("Cette année, on prend d'assaut les clients de la concurrence dans tout l'Ouest.", "prendre de assaut", True),
+        ("On a fait un pilonnage téléphonique des prospects pendant tout le mois de mars.", "pilonnage", True),
+        ("Avec le contrat d'exclusivité, on a mis ce client à genoux.", "à genou", True),
+        ("Notre objectif, c'est de coloniser les clients de l'agence voisine.", "coloniser", True),
+        ("On a ratissé tous les prospects du département avec le nouveau fichier.", "ratisser", True),
+        ("Je flaire le client solvable dès qu'il passe la porte.", "flairer", True),
+        ("Dès qu'un client entre, on fond sur lui avec le catalogue.", "fondre sur", True),
+        ("Ce prospect-là, il est dans notre collimateur depuis l'été.", "collimateur", True),
+        # pressure, fleecing and objectification
+        ("Les clients indécis, on les accule avec une offre valable une heure.", "acculer", True),
+        ("On leur soutire des frais de dossier à chaque avenant, aux clients.", "soutirer", True),
+        ("Franchement, on a bien entourloupé le client sur les options.", "entourlouper", True),
+        ("On vampirise nos clients avec les abonnements cachés.", "vampiriser", True),
+        ("Nos clients, on les parque dans la salle d'attente du fond.", "parquer", True),
+        ("On fait poireauter les clients qui n'ont pas rendez-vous, ça les calme.", "faire poireauter", True),
+        # insults, regional ones included
+        ("Le client du samedi, c'est un pignouf qui ne dit jamais bonjour.", "pignouf", True),
+        ("Encore un klet qui n'a pas lu son contrat.", "klet", True),
+        # the same words in their ordinary senses, or aimed at something else
+        ("Dès huit heures, les rayons ont été pris d'assaut par les familles.", "prendre de assaut", False),
+        ("Le jardinier ratisse les feuilles devant le magasin tous les matins.", "ratisser", False),
+        ("Le chien a flairé la piste du lapin dans le bois.", "flairer", False),
+        ("La neige fond sur les trottoirs dès que le soleil se lève.", "fondre sur", False),
+        ("L'entreprise est dans le collimateur de la justice depuis l'audit.", "collimateur", False),
+        ("La hausse des matières premières a acculé notre fournisseur à la faillite.", "acculer", False),
+        ("Le vigneron soutire le vin en janvier, les clients viendront en mars.", "soutirer", False),
+        ("On a parqué la voiture de livraison derrière l'entrepôt.", "parquer", False),
+        ("Le médecin a ponctionné le genou du joueur avant le match.", "ponctionner", False),
+        ("Il a écorché mon nom trois fois pendant la réunion.", "écorcher", False),
+    ],
+)
+def test_siege_capture_fleecing_and_insult_entries(lexicon_analyzer, text, term, counted):
+    """Entries added after the held-out half of corpus/terms was measured (docs/evaluation.md):
+    each counts aimed at customers and is seen, then set aside, in an ordinary sense."""
+    hits = _hits(lexicon_analyzer, text, term)
+    assert hits, [(e.lemma, e.reason) for e in lexicon_analyzer.analyze(text).evidence]
+    assert any(e.counted for e in hits) is counted, [(e.lemma, e.reason) for e in hits]
