@@ -68,3 +68,36 @@ def test_interval_coverage_counts_ratings_inside_the_interval(rs, tmp_path, inte
     items = [rs.Rated(f"{k:02d}", rating, rs.tier_of(rating), "", tmp_path / f"{k:02d}.txt")
              for k, rating in enumerate((20, 50))]
     assert rs.interval_coverage(items, intervals) == expected
+
+
+def _rated(rs, tmp_path, ratings):
+    tier = lambda r: "go" if r >= 65 else ("walk_away" if r < 40 else "probe")  # noqa: E731
+    return [rs.Rated(f"{k:02d}", float(r), tier(r), "", tmp_path / f"{k:02d}.txt") for k, r in enumerate(ratings)]
+
+
+def test_bootstrap_interval_holds_the_figure_and_is_reproducible(rs, tmp_path):
+    ratings = [10, 20, 30, 45, 50, 55, 60, 70, 80, 90, 35, 66]
+    items = _rated(rs, tmp_path, ratings)
+    scores = [12, 35, 28, 50, 41, 70, 58, 60, 85, 88, 20, 45]
+    tiers = [rs.tier_of(x) for x in scores]
+    first, again = rs.agreement(items, scores, tiers), rs.agreement(items, scores, tiers)
+    assert first["interval"] == again["interval"]
+    for name in ("tier_agreement", "spearman"):
+        low, high = first["interval"][name]
+        assert low <= first[name] <= high and low < high
+
+
+@pytest.mark.parametrize(("scores", "expected"), [
+    ([10, 30, 50, 60, 70, 90], [1.0, 1.0]),  # every tier right: no resample can miss one
+    ([90, 70, 60, 50, 30, 10], [0.0, 0.667]),  # 2 of 6 right: 0 to 4 of 6 in 90 % of resamples
+])
+def test_bootstrap_interval_of_tier_agreement(rs, tmp_path, scores, expected):
+    items = _rated(rs, tmp_path, [10, 30, 50, 60, 70, 90])
+    result = rs.agreement(items, scores, [rs.tier_of(x) for x in scores])
+    assert result["interval"]["tier_agreement"] == pytest.approx(expected, abs=0.01)
+
+
+def test_too_few_texts_have_no_interval(rs, tmp_path):
+    items = _rated(rs, tmp_path, [10, 90])
+    result = rs.agreement(items, [10, 90], ["walk_away", "go"])
+    assert all(v != v for v in result["interval"]["tier_agreement"])  # nan
