@@ -26,6 +26,11 @@ texts alone can move a figure.
     python scripts/real_speech.py dev --texts /tmp/realdev
     python scripts/real_speech.py heldout [--ids r37-r72]
     python scripts/real_speech.py batch --ids t379-t450
+    python scripts/real_speech.py dev --texts /tmp/realdev --against /tmp/index.json
+
+``--against`` scores the texts a second time with other index parameters and prints the
+paired bootstrap intervals of the differences (tier agreement, Spearman) and every text whose
+verdict changes: whether a change of the index moves a figure by more than the choice of texts.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
+from clientlens.errors import ModelError
 from clientlens.index import IndexModel, load_index_model, verdict
 from clientlens.pipeline import Analyzer
 from clientlens.taxonomy import VERDICTS
@@ -146,25 +152,46 @@ def vader_scorer() -> Callable[[str], float] | None:
 BOOTSTRAP_RESAMPLES, BOOTSTRAP_LEVEL, BOOTSTRAP_SEED = 2000, 0.90, 20261207
 
 
-def bootstrap(items: Sequence[Rated], scores: Sequence[float], tiers: Sequence[str]) -> dict[str, list[float]]:
-    """Percentile intervals (BOOTSTRAP_LEVEL) of tier agreement and Spearman over texts resampled
-    with replacement: how far the figure of a set this small can move by the choice of texts."""
-    n = len(items)
-    if n < 3:
-        return {"tier_agreement": [float("nan")] * 2, "spearman": [float("nan")] * 2}
+def _resampled(items: Sequence[Rated], scores: Sequence[float], tiers: Sequence[str],
+               picks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tier agreement and Spearman of each resample (a row of `picks`); Spearman is NaN where a
+    resample holds a single rating or score."""
     ratings = np.array([i.rating for i in items])
     hits = np.array([i.tier == t for i, t in zip(items, tiers, strict=True)], float)
     values = np.asarray(scores, float)
-    rng = np.random.default_rng(BOOTSTRAP_SEED)
-    agree, rho = [], []
-    for _ in range(BOOTSTRAP_RESAMPLES):
-        pick = rng.integers(0, n, n)
-        agree.append(hits[pick].mean())
-        if np.ptp(ratings[pick]) > 0 and np.ptp(values[pick]) > 0:
-            rho.append(spearmanr(ratings[pick], values[pick]).statistic)
+    rho = [spearmanr(ratings[p], values[p]).statistic if np.ptp(ratings[p]) > 0 and np.ptp(values[p]) > 0
+           else float("nan") for p in picks]
+    return hits[picks].mean(axis=1), np.array(rho)
+
+
+def _picks(n: int) -> np.ndarray:
+    return np.random.default_rng(BOOTSTRAP_SEED).integers(0, n, (BOOTSTRAP_RESAMPLES, n))
+
+
+def _percentiles(sample: np.ndarray) -> list[float]:
     tail = 100 * (1 - BOOTSTRAP_LEVEL) / 2
-    return {name: [round(float(v), 3) for v in np.percentile(sample, [tail, 100 - tail])]
-            for name, sample in (("tier_agreement", agree), ("spearman", rho))}
+    return [round(float(v), 3) for v in np.nanpercentile(sample, [tail, 100 - tail])]
+
+
+def bootstrap(items: Sequence[Rated], scores: Sequence[float], tiers: Sequence[str]) -> dict[str, list[float]]:
+    """Percentile intervals (BOOTSTRAP_LEVEL) of tier agreement and Spearman over texts resampled
+    with replacement: how far the figure of a set this small can move by the choice of texts."""
+    if len(items) < 3:
+        return {"tier_agreement": [float("nan")] * 2, "spearman": [float("nan")] * 2}
+    agree, rho = _resampled(items, scores, tiers, _picks(len(items)))
+    return {"tier_agreement": _percentiles(agree), "spearman": _percentiles(rho)}
+
+
+def paired(items: Sequence[Rated], before: tuple[Sequence[float], Sequence[str]],
+           after: tuple[Sequence[float], Sequence[str]]) -> dict[str, list[float]]:
+    """Intervals of the differences after - before in tier agreement and Spearman, both
+    configurations scored on the same resamples of the texts (a paired bootstrap)."""
+    if len(items) < 3:
+        return {"tier_agreement": [float("nan")] * 2, "spearman": [float("nan")] * 2}
+    picks = _picks(len(items))
+    agree_0, rho_0 = _resampled(items, *before, picks)
+    agree_1, rho_1 = _resampled(items, *after, picks)
+    return {"tier_agreement": _percentiles(agree_1 - agree_0), "spearman": _percentiles(rho_1 - rho_0)}
 
 
 def agreement(items: Sequence[Rated], scores: Sequence[float], tiers: Sequence[str]) -> dict:
@@ -192,15 +219,18 @@ def interval_coverage(items: Sequence[Rated], intervals: Sequence[tuple[float, f
     return sum(inside) / len(inside) if inside else float("nan")
 
 
-def run(items: Sequence[Rated], analyzer: Analyzer, lexicon_only: Analyzer) -> dict:
-    """Every method on every text; missing texts are listed, not scored."""
+def run(items: Sequence[Rated], analyzer: Analyzer, lexicon_only: Analyzer, against: Analyzer | None = None) -> dict:
+    """Every method on every text; missing texts are listed, not scored. With `against` (the
+    same analysis with other index parameters), its verdicts too, and the paired differences."""
     present = [i for i in items if i.path.is_file()]
     missing = [i.id for i in items if not i.path.is_file()]
     keyword, vader = keyword_scorer(lexicon_only), vader_scorer()
-    rows, indexes, intervals = [], [], []
+    rows, indexes, intervals, other = [], [], [], []
     for item in present:
         text = item.path.read_text("utf-8")
         report = analyzer.analyze(text)
+        if against is not None:
+            other.append(against.analyze(text))
         indexes.append(report.index)  # unrounded, for the statistics
         intervals.append(report.interval)
         row = {"id": item.id, "words": report.words, "rating": item.rating, "tier": item.tier,
@@ -216,7 +246,14 @@ def run(items: Sequence[Rated], analyzer: Analyzer, lexicon_only: Analyzer) -> d
     if vader:
         summary["vaderSentiment-fr"] = agreement(present, [r["vader"] for r in rows],
                                                  [tier_of(r["vader"]) for r in rows])
-    return {"rows": rows, "missing": missing, "summary": summary}
+    result = {"rows": rows, "missing": missing, "summary": summary}
+    if against is not None:
+        for row, report in zip(rows, other, strict=True):
+            row["against"] = {"index": round(report.index, 1), "verdict": report.verdict}
+        scores, tiers = [r.index for r in other], [r.verdict for r in other]
+        summary["against"] = agreement(present, scores, tiers)
+        result["difference"] = paired(present, (indexes, [r["verdict"] for r in rows]), (scores, tiers))
+    return result
 
 
 def render(result: dict) -> str:
@@ -228,6 +265,9 @@ def render(result: dict) -> str:
         lines.append(f"{r['id']:<4} {r['words']:>5} {r['rating']:>6.0f} {r['tier']:<9} | {r['index']:>5.1f} "
                      f"{r['verdict']:<19} {r['keyword']:>7.1f} {r.get('vader', float('nan')):>6.1f}  "
                      f"{r['kinds']}{mark}")
+        if "against" in r and r["against"]["verdict"] != r["verdict"]:
+            lines.append(f"{'':<4} against: {r['against']['index']:.1f} {r['against']['verdict']}"
+                         f"{'' if r['against']['verdict'] == r['tier'] else '  <-'}")
     if result["missing"]:
         lines.append(f"missing texts (not scored): {', '.join(result['missing'])}")
     lines.append("")
@@ -238,6 +278,10 @@ def render(result: dict) -> str:
     level = f"{BOOTSTRAP_LEVEL * 100:.0f} %"
     lines.extend(f"{name:<18} {level} bootstrap intervals: tier agreement {_span(s['interval']['tier_agreement'])}"
                  f", Spearman {_span(s['interval']['spearman'])}" for name, s in result["summary"].items())
+    if "difference" in result:
+        d = result["difference"]
+        lines.append(f"against - clientlens, {level} paired bootstrap intervals: tier agreement "
+                     f"{_span(d['tier_agreement'])}, Spearman {_span(d['spearman'])}")
     ours = result["summary"]["clientlens"]
     inside = round(ours["interval_coverage"] * ours["n"]) if ours["n"] else 0
     lines.append(f"clientlens interval holds the rating for {inside} of {ours['n']} "
@@ -260,7 +304,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--texts", type=Path, help="folder of NN.txt excerpts (dev set; outside the repository)")
     parser.add_argument("--table", type=Path, default=DEV_TABLE, help="the dev set's markdown file")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--against", type=Path, metavar="INDEX_JSON",
+                        help="also score with these index parameters (a copy of models/index.json, changed) "
+                             "and give the paired differences")
     args = parser.parse_args(argv)
+    try:
+        against = Analyzer(index_model=load_index_model(args.against)) if args.against else None
+    except ModelError as exc:
+        parser.error(str(exc))
     if args.set == "dev":
         if args.texts is None:
             parser.error("the dev set needs --texts FOLDER (see docs/evaluation.md)")
@@ -271,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         items = read_batch(args.ids)
     else:
         items = read_heldout(args.ids)
-    result = run(items, Analyzer(), Analyzer(use_classifier=False))
+    result = run(items, Analyzer(), Analyzer(use_classifier=False), against)
     print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else render(result))
     return 0
 

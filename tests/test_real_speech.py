@@ -101,3 +101,46 @@ def test_too_few_texts_have_no_interval(rs, tmp_path):
     items = _rated(rs, tmp_path, [10, 90])
     result = rs.agreement(items, [10, 90], ["walk_away", "go"])
     assert all(v != v for v in result["interval"]["tier_agreement"])  # nan
+
+
+def test_paired_differences_are_zero_for_the_same_configuration(rs, tmp_path):
+    items = _rated(rs, tmp_path, [10, 20, 30, 45, 50, 55, 60, 70, 80, 90])
+    scores = [12, 35, 28, 50, 41, 70, 58, 60, 85, 88]
+    tiers = [rs.tier_of(x) for x in scores]
+    same = rs.paired(items, (scores, tiers), (scores, tiers))
+    assert same == {"tier_agreement": [0.0, 0.0], "spearman": [0.0, 0.0]}
+    better = [10, 20, 30, 45, 50, 55, 60, 70, 80, 90]
+    gain = rs.paired(items, (scores, tiers), (better, [rs.tier_of(x) for x in better]))
+    assert gain["tier_agreement"][0] >= 0 and gain["tier_agreement"][1] > 0 and gain["spearman"][1] > 0
+
+
+def test_against_scores_every_text_with_the_other_index(rs, tmp_path, analyzer):
+    from dataclasses import replace
+
+    from clientlens.pipeline import Analyzer
+
+    (tmp_path / "01.txt").write_text(
+        "On a changé la porte du magasin parce qu'une cliente en fauteuil nous a dit qu'elle ne passait pas. "
+        "On l'a rappelée pour qu'elle vienne essayer, et elle nous a aidés à régler la rampe. Depuis, on "
+        "demande à chaque client ce qui le gêne chez nous, on note tout dans un cahier, et le lundi on regarde "
+        "ensemble ce qu'on peut corriger. Mme Perrin nous a appris que les étiquettes étaient trop petites.",
+        "utf-8")
+    (tmp_path / "02.txt").write_text(
+        "Les clients, c'est des pigeons : on leur fourgue l'extension de garantie, ils signent sans lire. "
+        "Celui qui revient râler, on le fait attendre une heure, il finit par partir. Mes vendeurs se moquent "
+        "de ceux qui hésitent, et franchement ça me fait rire aussi. Les vieux, on les travaille au corps "
+        "jusqu'à ce qu'ils cèdent, c'est comme ça qu'on fait le chiffre.", "utf-8")
+    other = Analyzer(index_model=replace(analyzer.index_model, go=99.0, walk_away=1.0))  # everything probe
+    result = rs.run(rs.parse_dev_table(TABLE, tmp_path), analyzer, Analyzer(use_classifier=False), other)
+    assert [r["against"]["verdict"] for r in result["rows"]] == ["probe", "probe"]
+    assert result["summary"]["against"]["n"] == 2 and "difference" in result
+    changed = sum(r["verdict"] != "probe" for r in result["rows"])
+    assert changed and rs.render(result).count(" against: ") == changed
+
+
+def test_against_a_broken_index_file_is_a_clear_error(rs, tmp_path, capsys):
+    broken = tmp_path / "index.json"
+    broken.write_text('{"bias": 0.1}', "utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        rs.main(["heldout", "--ids", "r01-r02", "--against", str(broken)])
+    assert stopped.value.code == 2 and "invalid index parameters" in capsys.readouterr().err
