@@ -5,10 +5,10 @@ The classifier is refitted as `clientlens train` refits it (train + dev, thresho
 pass from out-of-fold probabilities) on the whole corpus, then on copies that each leave out a
 random share of its sentences (--drop, one copy per seed). The bundled index parameters are kept.
 Each model is measured on the development excerpts (--texts) and on r01-r90 (tier agreement /
-Spearman, go <-> walk_away). The full refit is the bundled model only while the lexicon is
-the one it was trained with (its hits are features); the spread of the copies around the full
-refit is the noise any change of the training data must beat. r91-r126 is not read. About 5
-minutes per model on 2 cores.
+Spearman, go <-> walk_away). The full refit differs from the bundled model when the lexicon or
+the code computing the features has changed since the bundled model was trained; the spread of
+the copies around the full refit is the noise any change of the training data must beat.
+r91-r126 is not read. About 5 minutes per model on 2 cores.
 
     python scripts/retrain_spread.py --texts /tmp/realdev [--drop 0.01] [--seeds 1 2 3]
 """
