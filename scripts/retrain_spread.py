@@ -23,7 +23,7 @@ import numpy as np
 from real_speech import DEV_TABLE, Rated, agreement, parse_dev_table, read_heldout
 
 from clientlens.classifier.model import TrainedClassifier
-from clientlens.classifier.training import CorpusRow, load_corpus, refit
+from clientlens.classifier.training import CorpusRow, load_corpus, refit, refit_rows
 from clientlens.pipeline import Analyzer
 
 
@@ -50,12 +50,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--texts", type=Path, help="folder of the 24 real excerpts NN.txt (optional)")
     parser.add_argument("--drop", type=float, default=0.01, help="share of sentences each copy leaves out")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3], help="one copy per seed")
+    parser.add_argument("--seeds", type=int, nargs="*", default=[1, 2, 3],
+                        help="one copy per seed (none: the full refit only)")
     args = parser.parse_args(argv)
     sets = {"r01-r90": read_heldout("r01-r90")}
     if args.texts:
         sets = {"development set": parse_dev_table(DEV_TABLE.read_text("utf-8"), args.texts), **sets}
-    rows = [r for r in load_corpus() if r.split != "test"]
+    rows = refit_rows(load_corpus())
     lexicon_only = Analyzer(use_classifier=False)
     bundled = Analyzer()
     print(f"bundled model | {measure(bundled, sets)}", flush=True)

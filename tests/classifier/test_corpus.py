@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
-from clientlens.classifier.training import load_corpus
+from clientlens.classifier.training import load_corpus, refit_rows
 from clientlens.taxonomy import LABELS
 
 ROWS = load_corpus()
@@ -128,3 +128,10 @@ def test_pending_labels_are_valid_and_not_yet_in_the_corpus():
         for row in rows:
             assert row["id"].split("-s")[0] in rated and row["id"] not in known, row["id"]
             assert set(row["labels"]) <= set(LABELS) and isinstance(row["hard"], list), row["id"]
+
+
+def test_the_shipped_model_is_refitted_on_train_then_dev():
+    rows = refit_rows(ROWS)
+    splits = [r.split for r in rows]
+    assert splits == sorted(splits, key=["train", "dev"].index)
+    assert Counter(splits) == Counter(r.split for r in ROWS if r.split != "test")

@@ -227,6 +227,14 @@ def cross_validated(rows: Sequence[CorpusRow], analyzer: Analyzer, folds: int = 
     return scores(y, (proba >= best_thresholds(proba, y)).astype(int))
 
 
+def refit_rows(rows: Sequence[CorpusRow]) -> list[CorpusRow]:
+    """The rows the shipped model is refitted on, in the order `train` refits them: the train
+    split, then dev. The order decides the cross-validation folds, hence the thresholds and the
+    second pass: the same rows in the corpus's own order give another model (docs/evaluation.md,
+    2026-12-07)."""
+    return [*(r for r in rows if r.split == "train"), *(r for r in rows if r.split == "dev")]
+
+
 def refit(rows: Sequence[CorpusRow], analyzer: Analyzer, folds: int = 5, **params: Any) -> SentenceModel:
     """Fit on all `rows` (train + dev) with thresholds tuned on out-of-fold probabilities, and
     the second pass fitted on those probabilities (`fit_second_pass`)."""
@@ -250,7 +258,7 @@ def train(
     analyzer = Analyzer(use_classifier=False)
     by_split = {s: [r for r in rows if r.split == s] for s in SPLITS}
     dev_model = fit_model(by_split["train"], by_split["dev"], analyzer, **params)
-    model = refit([*by_split["train"], *by_split["dev"]], analyzer, **params)
+    model = refit(refit_rows(rows), analyzer, **params)
     info = {
         "corpus_sha256": corpus_hash(rows),
         "corpus_sentences": {s: len(v) for s, v in by_split.items()},
