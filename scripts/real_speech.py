@@ -2,7 +2,8 @@
 
 Three sets can be measured (docs/evaluation.md, "Real speech"):
 
-* ``dev``: the real public excerpts of ``../shared/real-speech-dev.md``. Their text is never
+* ``dev``: the real public excerpts of ``../shared/real-speech-dev.md`` (or of the file
+  CLIENTLENS_DEV_TABLE names). Their text is never
   stored in the repository: fetch each one with the search tool at evaluation time (the
   procedure is in docs/evaluation.md), keep only the speaker's own words, and save it as
   ``NN.txt`` in a folder outside the repository, given with ``--texts``. Ratings and tiers
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import warnings
@@ -55,7 +57,8 @@ from clientlens.taxonomy import VERDICTS
 from clientlens.validation import read_ratings
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_TABLE = ROOT.parent / "shared" / "real-speech-dev.md"
+#: The development set's table; CLIENTLENS_DEV_TABLE names it for a checkout elsewhere (a worktree).
+DEV_TABLE = Path(os.environ.get("CLIENTLENS_DEV_TABLE", ROOT.parent / "shared" / "real-speech-dev.md"))
 HELDOUT = ROOT / "corpus" / "realspeech"
 TRANSCRIPTS = ROOT / "corpus" / "transcripts"
 #: Not one of the three tiers: too little speech to judge (counts as a disagreement).

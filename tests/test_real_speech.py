@@ -144,3 +144,15 @@ def test_against_a_broken_index_file_is_a_clear_error(rs, tmp_path, capsys):
     with pytest.raises(SystemExit) as stopped:
         rs.main(["heldout", "--ids", "r01-r02", "--against", str(broken)])
     assert stopped.value.code == 2 and "invalid index parameters" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("named", [True, False])  # the default last: later tests import it
+def test_the_dev_table_is_beside_the_checkout_unless_named(named, monkeypatch, tmp_path):
+    """A worktree outside /work has no ../shared: CLIENTLENS_DEV_TABLE names the table."""
+    if named:
+        monkeypatch.setenv("CLIENTLENS_DEV_TABLE", str(tmp_path / "dev.md"))
+    else:
+        monkeypatch.delenv("CLIENTLENS_DEV_TABLE", raising=False)
+    module = load_script("real_speech")
+    expected = tmp_path / "dev.md" if named else module.ROOT.parent / "shared" / "real-speech-dev.md"
+    assert expected == module.DEV_TABLE
