@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from real_speech import DEV_TABLE, parse_dev_table, read_heldout
+from real_speech import development_sets
 from scipy.optimize import minimize
 from scipy.stats import spearmanr
 
@@ -127,11 +127,8 @@ def out_of_fold(fit_part: Part, register: Part, prior: float, beta: float, loss_
 
 def real_texts(analyzer: Analyzer, texts: Path | None) -> dict[str, list]:
     """Reports of the development excerpts (if given) and of r01-r90."""
-    sets = {"r01-r90": read_heldout("r01-r90")}
-    if texts:
-        sets = {"development set": parse_dev_table(DEV_TABLE.read_text("utf-8"), texts), **sets}
     return {name: [(analyzer.analyze(i.path.read_text("utf-8")), i.rating) for i in items]
-            for name, items in sets.items()}
+            for name, items in development_sets(texts).items()}
 
 
 def calibration(analyzer: Analyzer, real: dict[str, list]) -> None:

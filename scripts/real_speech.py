@@ -120,6 +120,15 @@ def read_heldout(ids: str | None = None, folder: Path = HELDOUT) -> list[Rated]:
     return [_rated(row, folder) for row in read_ratings(folder) if wanted(row["id"])]
 
 
+def development_sets(texts: Path | None) -> dict[str, list[Rated]]:
+    """The sets the exploration scripts measure: the development excerpts (when their folder is
+    given) and the held-out texts r01-r90 (r91-r126 stay unread)."""
+    sets = {"r01-r90": read_heldout("r01-r90")}
+    if texts:
+        sets = {"development set": parse_dev_table(DEV_TABLE.read_text("utf-8"), texts), **sets}
+    return sets
+
+
 def read_batch(ids: str, folder: Path = TRANSCRIPTS) -> list[Rated]:
     """The real-register rows of corpus/transcripts/ratings.jsonl with ids in FIRST-LAST."""
     wanted = id_range(ids)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from real_speech import DEV_TABLE, Rated, agreement, parse_dev_table, read_heldout
+from real_speech import Rated, agreement, development_sets
 
 from clientlens.classifier.model import TrainedClassifier
 from clientlens.classifier.training import CorpusRow, load_corpus, refit, refit_rows
@@ -53,9 +53,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, nargs="*", default=[1, 2, 3],
                         help="one copy per seed (none: the full refit only)")
     args = parser.parse_args(argv)
-    sets = {"r01-r90": read_heldout("r01-r90")}
-    if args.texts:
-        sets = {"development set": parse_dev_table(DEV_TABLE.read_text("utf-8"), args.texts), **sets}
+    sets = development_sets(args.texts)
     rows = refit_rows(load_corpus())
     lexicon_only = Analyzer(use_classifier=False)
     bundled = Analyzer()

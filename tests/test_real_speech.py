@@ -156,3 +156,8 @@ def test_the_dev_table_is_beside_the_checkout_unless_named(named, monkeypatch, t
     module = load_script("real_speech")
     expected = tmp_path / "dev.md" if named else module.ROOT.parent / "shared" / "real-speech-dev.md"
     assert expected == module.DEV_TABLE
+
+
+def test_the_exploration_sets_leave_the_last_held_out_texts_unread(rs):
+    sets = rs.development_sets(None)
+    assert list(sets) == ["r01-r90"] and [i.id for i in sets["r01-r90"]] == [f"r{n:02d}" for n in range(1, 91)]
