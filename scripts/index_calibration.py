@@ -9,7 +9,11 @@ tests whether that is a matter of calibration rather than of evidence:
    forms of the index: a smaller prior, a slope that grows for short texts
    (slope * (words / 300) ** -beta), and a loss on tier bands instead of squared error. Each fit
    is reported on every part; the real-register texts are reported out of fold (5 folds).
-2. Label thresholds: the evidence totals of the real texts recomputed from the sentence
+2. Verdict thresholds: the bundled index, with the go and walk_away cut-offs that maximise
+   tier agreement on the real-register texts (cross-fitted; 0.5 steps, go 55-70, walk_away
+   35-50, ties to the nearest of 65/40) instead of the rating tiers' 65/40: a least-squares
+   index is shrunk toward the middle, so the tiers' cut-offs may under-call go and walk_away.
+3. Label thresholds: the evidence totals of the real texts recomputed from the sentence
    probabilities with lower thresholds for the adversarial labels (no refit).
 
 Real texts: the 24 excerpts of the development set (--texts) and the held-out real-register
@@ -75,9 +79,9 @@ def index(theta: np.ndarray, part: Part, prior: float, beta: float) -> np.ndarra
     return 100.0 / (1.0 + np.exp(-(MODEL.bias + slope * np.log(respectful / adversarial))))
 
 
-def tiers(scores: np.ndarray) -> np.ndarray:
-    """0 walk_away, 1 probe, 2 go, at the bundled cut-offs."""
-    return np.where(scores >= MODEL.go, 2, np.where(scores < MODEL.walk_away, 0, 1))
+def tiers(scores: np.ndarray, go: float = MODEL.go, walk_away: float = MODEL.walk_away) -> np.ndarray:
+    """0 walk_away, 1 probe, 2 go, at the bundled cut-offs (or those given)."""
+    return np.where(scores >= go, 2, np.where(scores < walk_away, 0, 1))
 
 
 def fit(part: Part, prior: float, beta: float, loss_kind: str) -> np.ndarray:
@@ -100,9 +104,10 @@ def fit(part: Part, prior: float, beta: float, loss_kind: str) -> np.ndarray:
     return minimize(loss, start, method="L-BFGS-B", bounds=bounds).x
 
 
-def cell(scores: np.ndarray, ratings: np.ndarray) -> str:
-    """tier agreement / Spearman, and go<->walk_away confusions if any."""
-    predicted, expert = tiers(scores), tiers(ratings)
+def cell(scores: np.ndarray, ratings: np.ndarray, cuts: tuple[float, float] | None = None) -> str:
+    """tier agreement / Spearman, and go<->walk_away confusions if any; the index read at the
+    verdict cut-offs `cuts` (go, walk_away), the expert's rating always at the tiers' own."""
+    predicted, expert = tiers(scores, *(cuts or ())), tiers(ratings)
     swaps = int(np.sum(np.abs(predicted - expert) == 2))
     return f"{np.mean(predicted == expert):.3f} / {spearmanr(scores, ratings).statistic:.3f}" + (
         f" ({swaps} go<->walk)" if swaps else "")
@@ -150,6 +155,7 @@ def calibration(analyzer: Analyzer, real: dict[str, list]) -> None:
                                     for p in parts.values()) + " |")
     print("\nbundled, expert tier -> tier read (walk_away, probe, go): " + "; ".join(
         f"{name} {confusion(index(bundled, p, MODEL.prior_signals, 0.0), p.ratings)}" for name, p in parts.items()))
+    verdict_cuts({name: index(bundled, p, MODEL.prior_signals, 0.0) for name, p in parts.items()}, parts)
     both = parts["fit"].plus(parts["real_register"])
     for loss_kind in ("mse", "tier"):
         for prior in (1.5, 2.5, 5.0):
@@ -159,6 +165,20 @@ def calibration(analyzer: Analyzer, real: dict[str, list]) -> None:
                          if name == "real_register" else cell(index(theta, p, prior, beta), p.ratings)
                          for name, p in parts.items()]
                 print(f"{loss_kind}, prior {prior}, beta {beta} | " + " | ".join(cells) + " |", flush=True)
+
+
+def verdict_cuts(scores: dict[str, np.ndarray], parts: dict[str, Part]) -> None:
+    """The bundled index read at the verdict cut-offs fitted on the real-register texts."""
+    register = parts["real_register"].ratings
+    grid = [(go, walk) for go in np.arange(55.0, 70.25, 0.5) for walk in np.arange(35.0, 50.25, 0.5)]
+    best = max(grid, key=lambda c: (np.mean(tiers(scores["real_register"], *c) == tiers(register)),
+                                    -abs(c[0] - MODEL.go) - abs(c[1] - MODEL.walk_away)))
+    print(f"\nverdict cut-offs fitted on the real-register texts: go >= {best[0]:g}, walk_away < {best[1]:g}")
+    print("cut-offs | " + " | ".join(parts) + " |\n" + "---|" * (len(parts) + 1))
+    for cuts in ((MODEL.go, MODEL.walk_away), best):
+        print(f"{cuts[0]:g} / {cuts[1]:g} | " + " | ".join(cell(scores[n], p.ratings, cuts)
+                                                        for n, p in parts.items()) + " |")
+    print()
 
 
 def thresholds(real: dict[str, list]) -> None:
