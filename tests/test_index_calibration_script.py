@@ -67,3 +67,22 @@ def test_fit_does_not_worsen_its_own_loss_target(script, part, loss_kind):
 def test_confusion_counts_expert_tier_against_tier_read(script):
     scores, ratings = np.array([20.0, 50.0, 70.0, 70.0]), np.array([10.0, 10.0, 80.0, 50.0])
     assert script.confusion(scores, ratings) == "1 1 0 / 0 0 1 / 0 0 1"
+
+
+@pytest.mark.parametrize(("cuts", "score", "tier"), [((58.5, 42.0), 60.0, 2), ((58.5, 42.0), 41.0, 0),
+                                                     ((58.5, 42.0), 50.0, 1), (None, 60.0, 1)])
+def test_cell_reads_the_index_at_given_cut_offs_and_the_rating_at_the_tiers(script, cuts, score, tier):
+    rating = {0: 30.0, 1: 50.0, 2: 70.0}[tier]  # a rating of that tier
+    scores, ratings = np.array([score, 80.0, 20.0]), np.array([rating, 80.0, 20.0])
+    assert script.cell(scores, ratings, cuts).startswith("1.000")
+
+
+def test_verdict_cuts_finds_the_pair_that_separates_shrunk_scores(script, capsys):
+    # go texts scored 60, walk-away texts 44, probe texts 52: only inward cut-offs read them all right
+    ratings = np.array([80.0] * 4 + [20.0] * 4 + [52.0] * 4)
+    scores = np.array([60.0] * 4 + [44.0] * 4 + [52.0] * 4)
+    part = script.Part(np.zeros((12, len(script.NAMES))), np.full(12, 300.0), ratings)
+    script.verdict_cuts({"real_register": scores}, {"real_register": part})
+    out = capsys.readouterr().out
+    assert "go >= 60, walk_away < 44.5" in out  # of the pairs that read all 12 right, the nearest to 65/40
+    assert "| 1.000 /" in out.splitlines()[-2]
