@@ -13,6 +13,7 @@ tests whether that is a matter of calibration rather than of evidence:
    tier agreement on the real-register texts (cross-fitted; 0.5 steps, go 55-70, walk_away
    35-50, ties to the nearest of 65/40) instead of the rating tiers' 65/40: a least-squares
    index is shrunk toward the middle, so the tiers' cut-offs may under-call go and walk_away.
+   Then the expert's tiers of the texts in each 5-point band of the index, set by set.
 3. Label thresholds: the evidence totals of the real texts recomputed from the sentence
    probabilities with lower thresholds for the adversarial labels (no refit).
 
@@ -178,7 +179,18 @@ def verdict_cuts(scores: dict[str, np.ndarray], parts: dict[str, Part]) -> None:
     for cuts in ((MODEL.go, MODEL.walk_away), best):
         print(f"{cuts[0]:g} / {cuts[1]:g} | " + " | ".join(cell(scores[n], p.ratings, cuts)
                                                         for n, p in parts.items()) + " |")
+    print("\nexpert tiers (walk_away / probe / go) of the texts in each band of the bundled index")
+    print("band | " + " | ".join(parts) + " |\n" + "---|" * (len(parts) + 1))
+    for low in range(35, 70, 5):
+        print(f"{low}-{low + 5} | " + " | ".join(band(scores[n], p.ratings, low, low + 5)
+                                                for n, p in parts.items()) + " |")
     print()
+
+
+def band(scores: np.ndarray, ratings: np.ndarray, low: float, high: float) -> str:
+    """Counts of the expert's tiers among the texts whose index is in [low, high)."""
+    inside = tiers(ratings[(scores >= low) & (scores < high)])
+    return " / ".join(str(int(np.sum(inside == t))) for t in (0, 1, 2))
 
 
 def thresholds(real: dict[str, list]) -> None:

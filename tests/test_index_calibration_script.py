@@ -85,4 +85,10 @@ def test_verdict_cuts_finds_the_pair_that_separates_shrunk_scores(script, capsys
     script.verdict_cuts({"real_register": scores}, {"real_register": part})
     out = capsys.readouterr().out
     assert "go >= 60, walk_away < 44.5" in out  # of the pairs that read all 12 right, the nearest to 65/40
-    assert "| 1.000 /" in out.splitlines()[-2]
+    assert next(line for line in out.splitlines() if line.startswith("60 / 44.5 |")).startswith("60 / 44.5 | 1.000 /")
+    assert "50-55 | 0 / 4 / 0 |" in out  # the probe texts' band
+
+
+def test_band_counts_the_expert_tiers_inside_it_only(script):
+    scores, ratings = np.array([61.0, 62.0, 64.9, 65.0, 59.9]), np.array([80.0, 50.0, 70.0, 20.0, 20.0])
+    assert script.band(scores, ratings, 60, 65) == "0 / 1 / 2"
