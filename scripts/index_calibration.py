@@ -171,9 +171,9 @@ def calibration(analyzer: Analyzer, real: dict[str, list]) -> None:
 def verdict_cuts(scores: dict[str, np.ndarray], parts: dict[str, Part]) -> None:
     """The bundled index read at the verdict cut-offs fitted on the real-register texts, then
     the expert's tiers of each set's texts by 5-point band of the index."""
-    register = parts["real_register"].ratings
+    expert = tiers(parts["real_register"].ratings)
     grid = [(go, walk) for go in np.arange(55.0, 70.25, 0.5) for walk in np.arange(35.0, 50.25, 0.5)]
-    best = max(grid, key=lambda c: (np.mean(tiers(scores["real_register"], *c) == tiers(register)),
+    best = max(grid, key=lambda c: (np.mean(tiers(scores["real_register"], *c) == expert),
                                     -abs(c[0] - MODEL.go) - abs(c[1] - MODEL.walk_away)))
     print(f"\nverdict cut-offs fitted on the real-register texts: go >= {best[0]:g}, walk_away < {best[1]:g}")
     print("cut-offs | " + " | ".join(parts) + " |\n" + "---|" * (len(parts) + 1))
