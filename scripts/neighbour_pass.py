@@ -9,7 +9,11 @@ probabilities (training.second_pass_out_of_fold). Macro-F1, thresholds tuned on 
 probabilities, for all train + dev sentences, the sentences of rated texts, those of the
 real-register texts alone, and stand-alone sentences (which have no neighbours).
 
-    python scripts/neighbour_pass.py          # about 8 minutes on 2 cores
+    python scripts/neighbour_pass.py [--alpha A]   # about 8 minutes on 2 cores
+
+`--alpha` sets the ridge classifier's regularisation (SentenceModel's `alpha`, the bundled
+model's by default), to compare settings on these out-of-fold figures rather than on the test
+split.
 """
 
 from __future__ import annotations
@@ -29,9 +33,12 @@ FIRST_REAL_REGISTER = 181
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args(argv)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--alpha", type=float, help="ridge regularisation (default: SentenceModel's)")
+    args = parser.parse_args(argv)
+    params = {} if args.alpha is None else {"alpha": args.alpha}
     rows = [r for r in load_corpus() if r.split in ("train", "dev")]
-    _, y, first = out_of_fold(rows, Analyzer(use_classifier=False))
+    _, y, first = out_of_fold(rows, Analyzer(use_classifier=False), **params)
     second = second_pass_out_of_fold(first, y, rows)
     texts = [transcript_id(r.group) for r in rows]
     real = np.array([t is not None and int(t[1:]) >= FIRST_REAL_REGISTER for t in texts])
