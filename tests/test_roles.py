@@ -37,6 +37,11 @@ def test_split_label(label, name, title):
         ("directrice de la communication", None), ("Assistante commerciale", None),
         ("Directrice Générale", "leader"), ("PDG", "leader"), ("CEO", "leader"),
         ("directeur commercial", None), ("DRH", None), ("Réponse", None), (None, None),
+        # a title with its complement: read without it, unless known as a whole
+        ("président-directeur général du groupe Vellane", "leader"), ("DG de Rivaud", "leader"),
+        ("Directrice générale d’Alpha", "leader"), ("consultante chez Ernst", "interviewer"),
+        ("présidente de séance", "facilitator"), ("responsable de la relation client", None),
+        ("directeur de la communication", None),
     ],
 )
 def test_role_of_title(title, role):
@@ -105,3 +110,15 @@ def test_labels_of_one_person_share_the_title_given_once():
                     ("Antoine Leclerc", "Un exemple ?"), ("Sarah Azoulay", LONG))
     assert not_scored(t) == {"Antoine Leclerc (consultant)": "interviewer", "Antoine Leclerc": "interviewer"}
     assert speaker_roles(t)["Sarah Azoulay"].role == "leader"
+
+
+def test_committee_members_of_a_hearing_are_questioners():
+    from tests.io.test_read import HEARING  # one source for the hearing record
+
+    roles = speaker_roles(parse_text(HEARING))
+    assert {label: (r.role, r.basis) for label, r in roles.items()} == {
+        "Claire Dumas (présidente de séance)": ("facilitator", "label"),
+        "Paul Girard (président-directeur général du groupe Vellane)": ("leader", "label"),
+        "Hugo Lemaire (LFI)": ("interviewer", "hearing"),
+    }
+    assert set(not_scored(parse_text(HEARING))) == {"Claire Dumas (présidente de séance)", "Hugo Lemaire (LFI)"}

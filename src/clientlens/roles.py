@@ -2,6 +2,7 @@
 
 Roles come from the speaker's label first (« Journaliste : », « Claire Vasseur (DG) : »,
 « DG - Claire Vasseur : »; the titles are in src/clientlens/lang/<code>/roles.json), then from
+the format (the record of a hearing names who questions: Transcript.questioners), then from
 behaviour: a speaker who mostly asks short questions is an interviewer (`asks_questions`).
 Speakers with a role in `NOT_SCORED_ROLES` are left out of scoring unless named (pipeline).
 """
@@ -46,7 +47,8 @@ class SpeakerRole:
         title: the title as written in the label (« DG », « Journaliste »), or None.
         role: what the speaker does in the conversation: "leader", "interviewer", "facilitator",
             "note_taker", or None (a member).
-        basis: how the role was found: "label", "questions" (behaviour) or None.
+        basis: how the role was found: "label", "questions" (behaviour), "hearing" (a member of
+            the committee in the record of a hearing: Transcript.questioners) or None.
     """
 
     label: str
@@ -70,9 +72,21 @@ def _role_words() -> dict[str, str]:
     return out
 
 
+#: Where a title's complement starts: « directrice générale | de la Mutuelle ».
+_COMPLEMENT = re.compile(r" (?:de|du|des|d|chez|of|at) ")
+
+
 def role_of(title: str | None) -> str | None:
-    """The role a title stands for (« Secrétaire de séance » -> "note_taker"), or None."""
-    return _role_words().get(normalize_name(title)) if title else None
+    """The role a title stands for (« Secrétaire de séance » -> "note_taker"), or None; a title
+    not known as a whole is read without its complement (« PDG du groupe Vellane » -> "leader")."""
+    if not title:
+        return None
+    key = normalize_name(title)
+    words = _role_words()
+    if key in words:
+        return words[key]
+    head = _COMPLEMENT.split(f"{key} ", maxsplit=1)[0].strip()
+    return words.get(head) if head != key else None
 
 
 def split_label(label: str) -> tuple[str, str | None]:
@@ -155,6 +169,8 @@ def speaker_roles(transcript: Transcript) -> dict[str, SpeakerRole]:
         key = member_key(label)
         name, title = split_label(label)[0], split_label(label)[1] or titles.get(key)
         role, basis = role_of(title), "label"
+        if role is None and label in transcript.questioners:
+            role, basis = "interviewer", "hearing"
         if role is None:
             by_behaviour = asks_questions(turns[key], words[key] == top and len(words) > 1)
             role, basis = ("interviewer", "questions") if by_behaviour else (None, None)

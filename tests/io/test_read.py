@@ -136,3 +136,85 @@ def test_correct_text_is_left_alone(clean):
     transcript = read_bytes(clean.encode("utf-8"), "txt")
     assert transcript.text == clean
     assert transcript.notes == ()
+
+
+# The record of a parliamentary hearing: « Civility [le/la title] Name[, function][ (group)]. [–] speech ».
+HEARING = (
+    "Mme la présidente Claire Dumas. Nous recevons M. Paul Girard. Vous avez la parole.\n\n"
+    "M. Paul Girard, président-directeur général du groupe Vellane. – Merci, madame la présidente.\n\n"
+    "Mme la présidente. Combien de réclamations l'an dernier ?\n\n"
+    "M. Paul Girard. Un peu plus de deux mille.\n\n"
+    "M. Hugo Lemaire (LFI). Vos clients se plaignent de vos démarcheurs.\n\n"
+    "M. Paul Girard. Nous avons arrêté le démarchage il y a deux ans.\n"
+)
+
+
+def test_hearing_record_turns_labels_and_questioners():
+    transcript = parse_text(HEARING)
+    girard = "Paul Girard (président-directeur général du groupe Vellane)"
+    chair = "Claire Dumas (présidente de séance)"
+    assert [t.speaker for t in transcript.turns] == [chair, girard, chair, girard, "Hugo Lemaire (LFI)", girard]
+    first = transcript.turns[1]
+    assert transcript.text[first.start : first.end] == "Merci, madame la présidente."
+    assert transcript.questioners == {chair, "Hugo Lemaire (LFI)"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "speaker", "speech"),
+    [
+        ("M. Jean de La Tour, directeur général de Vellane. Bonjour.", "M. Jean de La Tour. Oui.",
+         "Jean de La Tour (directeur général de Vellane)", "Bonjour."),
+        ("Mme Anne d’Aubigné, présidente. — Bonjour.", "Mme Anne d’Aubigné. – Oui.",
+         "Anne d’Aubigné (présidente)", "Bonjour."),
+        ("M. le président. Bonjour.", "M. le président. Oui.", "Président de séance", "Bonjour."),
+        ("Mme la Rapporteure Léa Morin. Bonjour.", "Mme Léa Morin. Oui.", "Léa Morin (rapporteure)", "Bonjour."),
+        ("M. Hugo Lemaire (Dem). Bonjour.", "M. Hugo Lemaire. Oui.", "Hugo Lemaire (Dem)", "Bonjour."),
+    ],
+)
+def test_hearing_labels_are_recognised(first, second, speaker, speech):
+    transcript = parse_text(f"{first}\n\n{second}\n")
+    turn = transcript.turns[0]
+    assert (turn.speaker, transcript.text[turn.start : turn.end]) == (speaker, speech)
+    assert transcript.turns[1].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one label only, nobody speaks twice
+        "M. Paul Girard, président. Merci.\n\nMme Claire Dumas. Bonjour.",
+        # prose about people, not a record: no full stop right after the name or its function
+        "M. Dupont a rappelé les clients.\n\nM. Dupont est parti.\n\nMme Martin le confirme.",
+        # a sentence where a function would be
+        "M. Dupont, qui dirige depuis vingt ans la société que son père avait fondée dans un petit "
+        "atelier de la banlieue de Lyon avec trois ouvriers seulement, a vendu. Fin.\n\n"
+        "M. Dupont, qui dirige depuis vingt ans la société que son père avait fondée dans un petit "
+        "atelier de la banlieue de Lyon avec trois ouvriers seulement, a vendu. Fin.",
+        # no civility
+        "Paul Girard. Bonjour.\n\nPaul Girard. Oui.",
+        # not at the start of a line
+        "Il a salué M. Paul Girard. Puis M. Paul Girard. Enfin.",
+    ],
+)
+def test_texts_that_are_not_hearing_records(text):
+    transcript = parse_text(text)
+    assert transcript.speakers == [] and transcript.questioners == frozenset()
+
+
+def test_colon_labels_take_precedence_over_hearing_labels():
+    text = "Journaliste : Bonjour.\nM. Paul Girard. Bonjour.\nM. Paul Girard. Oui.\nJournaliste : Merci."
+    assert parse_text(text).speakers == ["Journaliste"]
+
+
+def test_hearing_without_an_introduced_witness_names_no_questioner():
+    transcript = parse_text("M. Paul Girard. Bonjour.\n\nMme Claire Dumas. Oui ?\n\nM. Paul Girard. Merci.")
+    assert transcript.speakers == ["Paul Girard", "Claire Dumas"]
+    assert transcript.questioners == frozenset()
+
+
+def test_a_chair_named_by_function_is_the_chair():
+    text = ("M. Jean Roux, président de la commission des affaires économiques. – Bienvenue.\n\n"
+            "M. Paul Girard, directeur général de Vellane. – Merci.\n\nM. Jean Roux. – Une question ?\n")
+    transcript = parse_text(text)
+    assert transcript.speakers == ["Jean Roux (président de séance)", "Paul Girard (directeur général de Vellane)"]
+    assert transcript.questioners == {"Jean Roux (président de séance)"}

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 from clientlens.errors import InputError
@@ -52,6 +53,8 @@ def parse_text(text: str, source: str | None = None, *, max_bytes: int | None = 
     speakers = _accepted_labels(labels)
     turns: list[Turn] = []
     accepted = [m for m in labels if _label_key(m) in speakers]
+    if not accepted and (hearing := hearing_labels(text)):
+        return _hearing_transcript(text, hearing, source)
     first = accepted[0].start() if accepted else len(text)
     _add_turn(turns, text, None, 0, first, None)
     for i, match in enumerate(accepted):
@@ -60,6 +63,125 @@ def parse_text(text: str, source: str | None = None, *, max_bytes: int | None = 
     if not turns:
         raise InputError("the input has speaker labels but no speech")
     return Transcript(text=text, turns=tuple(turns), source=source)
+
+
+@dataclass(frozen=True)
+class HearingLabel:
+    """One label of the record of a parliamentary hearing (compte rendu), as read.
+
+    Attributes:
+        start: offset of the label; end: offset where the speech begins.
+        name: the person's name (« Paul Girard »), or None for a chair title alone
+            (« M. le président. »).
+        chair: the title shown for whoever runs the sitting (« présidente de séance »), or None.
+        function: the function after the name's comma (« président-directeur général de Vellane »).
+        group: the parliamentary group in parentheses (« LFI »).
+    """
+
+    start: int
+    end: int
+    name: str | None
+    chair: str | None
+    function: str | None
+    group: str | None
+
+
+#: The most words a hearing label's function may have (longer: a sentence, not a label).
+HEARING_FUNCTION_WORDS = 20
+
+
+@cache
+def _hearing_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The hearing-label expression built from the language's words, and the chair titles
+    (folded title -> title shown)."""
+    data = language().rules("speaker_labels")["hearing"]
+    civilities = "|".join(re.escape(c) for c in sorted(data["civilities"], key=len, reverse=True))
+    titles = "|".join(re.escape(t) for t in sorted(data["chair_titles"], key=len, reverse=True))
+    spaced = "|".join(re.escape(p) for p in data["name_particles"] if not p.endswith(("'", "’")))
+    glued = "|".join(re.escape(p) for p in data["name_particles"] if p.endswith(("'", "’")))
+    word = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
+    name = rf"{word}(?:[ \t]+(?:(?:{spaced})[ \t]+|(?:{glued}))*{word})*"
+    pattern = re.compile(
+        rf"^[ \t]*(?:{civilities})(?!\w)[ \t]+"
+        rf"(?:(?i:le|la|l['’])[ \t]*(?P<title>(?i:{titles}))(?![\w\-])[ \t]*)?"
+        rf"(?P<name>{name})?"
+        r"(?:[ \t]*,[ \t]*(?P<function>[^.\n()]{2,200}?))?"
+        r"(?:[ \t]*\((?P<group>[^()\n]{1,40})\))?"
+        r"[ \t]*\.(?:[ \t\u00a0\u202f]*[-–—])?[ \t\u00a0\u202f]+(?=\S)",
+        re.MULTILINE,
+    )
+    return pattern, {normalize_name(k): v for k, v in data["chair_titles"].items()}
+
+
+@cache
+def _chair_function() -> re.Pattern[str]:
+    """A function that names the chair (« président de la commission des finances »), folded."""
+    data = language().rules("speaker_labels")["hearing"]
+    titles = "|".join(re.escape(normalize_name(t)) for t in data["chair_titles"])
+    bodies = "|".join(re.escape(normalize_name(b)) for b in data["chair_bodies"])
+    return re.compile(rf"(?P<title>{titles}) (?:de la |du |de l |des )?(?:{bodies})\b")
+
+
+def hearing_labels(text: str) -> list[HearingLabel]:
+    """The labels of a hearing's record (« M. Paul Girard, président-directeur général. – … »,
+    « Mme la présidente Claire Dumas. … », « M. Hugo Lemaire (LFI). … ») at the start of lines;
+    [] unless the text reads as such a record: at least two labels, and someone speaking twice
+    (a text that merely opens paragraphs with « M. Dupont, lui, … » is not one)."""
+    pattern, chairs = _hearing_pattern()
+    out = []
+    for m in pattern.finditer(text):
+        if not _is_line_start(text, m.start()) or not (m["name"] or m["title"]):
+            continue
+        function = " ".join(m["function"].split()) if m["function"] else None
+        if function and len(function.split()) > HEARING_FUNCTION_WORDS:
+            continue
+        chair = chairs[normalize_name(m["title"])] if m["title"] else None
+        if function and not chair and (of_body := _chair_function().match(normalize_name(function))):
+            chair, function = chairs[of_body["title"]], None
+        group = " ".join(m["group"].split()) if m["group"] else None
+        name = " ".join(m["name"].split()) if m["name"] else None
+        out.append(HearingLabel(m.start(), m.end(), name, chair, function, group))
+    keys = [_hearing_key(h, {}) for h in out]
+    return out if len(out) >= 2 and len(set(keys)) < len(keys) else []
+
+
+def _hearing_key(label: HearingLabel, chair_names: dict[str, str]) -> str:
+    """One person's key: the name, or for a chair title alone, the name last given with it."""
+    if label.name:
+        return normalize_name(label.name)
+    return chair_names.get(label.chair or "", f"\u00a7{label.chair}")
+
+
+def _hearing_transcript(text: str, labels: list[HearingLabel], source: str | None) -> Transcript:
+    """Turns of a hearing's record. One person keeps one speaker label, « Name (title) » with the
+    first title seen (chair, else function, else group); members of the committee, the chair and
+    those never given a function, are the transcript's `questioners`."""
+    chair_names: dict[str, str] = {}
+    keys = []
+    for label in labels:
+        if label.name and label.chair:
+            chair_names[label.chair] = normalize_name(label.name)
+        keys.append(_hearing_key(label, chair_names))
+    names: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    answers: set[str] = set()
+    for key, label in zip(keys, labels, strict=True):
+        if label.name:
+            names.setdefault(key, label.name)
+        title = label.chair or label.function or label.group
+        if title:
+            titles.setdefault(key, title)
+        if label.function and not label.chair:
+            answers.add(key)
+    shown = {key: (f"{names[key]} ({titles[key]})" if key in titles else names[key]) if key in names
+             else titles[key][:1].upper() + titles[key][1:] for key in keys}
+    turns: list[Turn] = []
+    _add_turn(turns, text, None, 0, labels[0].start, None)
+    for i, (key, label) in enumerate(zip(keys, labels, strict=True)):
+        end = labels[i + 1].start if i + 1 < len(labels) else len(text)
+        _add_turn(turns, text, shown[key], label.end, end, None)
+    questioners = frozenset(shown[k] for k in keys if k not in answers) if answers else frozenset()
+    return Transcript(text=text, turns=tuple(turns), source=source, questioners=questioners)
 
 
 def _is_line_start(text: str, pos: int) -> bool:

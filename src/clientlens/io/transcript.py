@@ -40,6 +40,9 @@ class Transcript:
     cues: tuple[CueSpan, ...] = ()
     notes: tuple[str, ...] = ()  # what reading changed or noticed (e.g. mojibake repaired)
     decoding: Decoding | None = None  # how the input bytes were decoded (None: text given, or .docx)
+    #: Speaker labels the format itself shows to ask rather than answer: the members of a
+    #: parliamentary committee in the record of a hearing (clientlens.io.plain, clientlens.roles).
+    questioners: frozenset[str] = frozenset()
 
     def time_span(self, start: int, end: int) -> tuple[float | None, float | None]:
         """Start time of the cue containing `start`, end time of the cue containing `end - 1`.
@@ -84,7 +87,7 @@ def concatenate(transcripts: list[Transcript]) -> Transcript:
     if len(transcripts) == 1:
         return transcripts[0]
     timed = all(t.cues for t in transcripts)
-    text, turns, cues, notes = "", [], [], []
+    text, turns, cues, notes, questioners = "", [], [], [], set()
     for t in transcripts:
         shift = len(text) + (len(JOIN) if text else 0)
         text = f"{text}{JOIN}{t.text}" if text else t.text
@@ -92,8 +95,10 @@ def concatenate(transcripts: list[Transcript]) -> Transcript:
         if timed:
             cues += [(a + shift, b + shift, ts, te) for a, b, ts, te in t.cues]
         notes += list(t.notes)
+        questioners |= t.questioners
     formats = {t.format for t in transcripts}
     return Transcript(
         text=text, turns=tuple(turns), source=" + ".join(str(t.source) for t in transcripts),
         format=formats.pop() if len(formats) == 1 else "mixed", cues=tuple(cues), notes=tuple(notes),
+        questioners=frozenset(questioners),
     )
