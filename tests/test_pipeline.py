@@ -281,3 +281,16 @@ def test_lexicon_only_mode_ignores_a_given_classifier(analyzer):
     report = lexicon_only.analyze("Nos clients sont des partenaires, on les écoute vraiment.")
     assert all(e.source == "lexicon" for e in report.evidence)
     assert any("lexicon-only" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("record", ["hearing", "printed_interview"])
+def test_questions_of_a_hearing_or_a_printed_interview_are_not_scored(analyzer, record):
+    from tests.io.test_read import HEARING, PRINTED_INTERVIEW
+
+    text = {"hearing": HEARING, "printed_interview": PRINTED_INTERVIEW}[record]
+    report = analyzer.analyze(text)
+    asked = [s for s in report.speakers if not s.scored]
+    assert asked and all(s.role in {"interviewer", "facilitator"} for s in asked)
+    scored = " ".join(s.text for s in report.sentences)
+    assert "Paul Girard" in report.text and scored
+    assert "cibles" not in scored and "démarcheurs" not in scored  # words of the questions only

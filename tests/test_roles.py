@@ -119,6 +119,6 @@ def test_committee_members_of_a_hearing_are_questioners():
     assert {label: (r.role, r.basis) for label, r in roles.items()} == {
         "Claire Dumas (présidente de séance)": ("facilitator", "label"),
         "Paul Girard (président-directeur général du groupe Vellane)": ("leader", "label"),
-        "Hugo Lemaire (LFI)": ("interviewer", "hearing"),
+        "Hugo Lemaire (LFI)": ("interviewer", "format"),
     }
     assert set(not_scored(parse_text(HEARING))) == {"Claire Dumas (présidente de séance)", "Hugo Lemaire (LFI)"}

@@ -192,3 +192,10 @@ def test_cli_team_text_json_and_errors(capsys):
     assert data["critical_mass"]["share"] == 0.9 and data["language"] == "fr"
     assert main(["team", str(CODIR_TXT), "--leader", "Jean Dupont"]) == 2
     assert "Jean Dupont" in capsys.readouterr().err
+
+
+def test_a_printed_interview_cannot_make_a_team():
+    from tests.io.test_read import PRINTED_INTERVIEW
+
+    with pytest.raises(InputError, match="only the questions are labelled"):
+        analyze_team(PRINTED_INTERVIEW)

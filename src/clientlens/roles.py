@@ -47,8 +47,9 @@ class SpeakerRole:
         title: the title as written in the label (« DG », « Journaliste »), or None.
         role: what the speaker does in the conversation: "leader", "interviewer", "facilitator",
             "note_taker", or None (a member).
-        basis: how the role was found: "label", "questions" (behaviour), "hearing" (a member of
-            the committee in the record of a hearing: Transcript.questioners) or None.
+        basis: how the role was found: "label", "format" (the layout shows them asking, such as
+            the committee in the record of a hearing: Transcript.questioners), "questions"
+            (behaviour) or None.
     """
 
     label: str
@@ -170,7 +171,7 @@ def speaker_roles(transcript: Transcript) -> dict[str, SpeakerRole]:
         name, title = split_label(label)[0], split_label(label)[1] or titles.get(key)
         role, basis = role_of(title), "label"
         if role is None and label in transcript.questioners:
-            role, basis = "interviewer", "hearing"
+            role, basis = "interviewer", "format"
         if role is None:
             by_behaviour = asks_questions(turns[key], words[key] == top and len(words) > 1)
             role, basis = ("interviewer", "questions") if by_behaviour else (None, None)

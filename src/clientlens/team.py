@@ -407,6 +407,9 @@ def analyze_team(
     transcript = read_team(source, input_format)
     groups, left_out, titles, led = _members(transcript)
     if not groups:
+        if any(t.speaker is None for t in transcript.turns):  # a printed interview: only the questions are labelled
+            raise InputError("only the questions are labelled (« Name : text » labels are missing): a team "
+                             "analysis needs to know who answers")
         raise InputError("every speaker is an interviewer, facilitator or note-taker: nobody to score")
     keys = list(groups)
     reports = analyzer.analyze_speakers(transcript, [groups[k] for k in keys])

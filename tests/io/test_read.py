@@ -218,3 +218,50 @@ def test_a_chair_named_by_function_is_the_chair():
     transcript = parse_text(text)
     assert transcript.speakers == ["Jean Roux (président de séance)", "Paul Girard (directeur général de Vellane)"]
     assert transcript.questioners == {"Jean Roux (président de séance)"}
+
+
+# A printed interview without labels: the questions are paragraphs of their own.
+PRINTED_INTERVIEW = (
+    "Rencontre avec Paul Girard, qui dirige Vellane.\n\n"
+    "Comment décririez-vous vos clients ?\nDes gens qui nous confient leur budget.\n\n"
+    "Vos concurrents parlent de « cibles ». Et vous ?\nJe déteste ce mot. On parle de personnes.\n\n"
+    "Et quand un client conteste une facture ?\nOn l'écoute d'abord, et souvent on le rembourse.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [PRINTED_INTERVIEW, PRINTED_INTERVIEW.replace("\n\n", "\n"),
+     PRINTED_INTERVIEW.replace("Comment décririez-vous vos clients ?", "**Comment décririez-vous vos clients ?**")],
+    ids=["paragraphs", "lines", "markdown"],
+)
+def test_printed_interview_questions_are_the_interviewers(text):
+    transcript = parse_text(text)
+    said = [(t.speaker, transcript.text[t.start : t.end]) for t in transcript.turns]
+    assert [s for s, _ in said] == [None, "Question", None, "Question", None, "Question", None]
+    assert said[3][1] == "Vos concurrents parlent de « cibles ». Et vous ?"
+    assert said[-1][1] == "On l'écoute d'abord, et souvent on le rembourse."
+    assert transcript.questioners == {"Question"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two questions answered: fewer than min_pairs
+        "Comment les servir ?\nEn les écoutant.\n\nEt ensuite ?\nEn tenant parole.\n\nVoilà ma méthode.",
+        # a run of questions, answered once
+        "Qui sont nos clients ?\nQue veulent-ils ?\nQue craignent-ils ?\nJe vais y répondre ici.",
+        # questions inside paragraphs, not paragraphs of their own
+        "Pourquoi ? Parce que. Et alors ? Rien.\n\nComment ? Ainsi. Et puis ? Voilà.\n\nQui ? Eux. Quand ? Demain.",
+        # a long paragraph that ends as a question is speech, not an interviewer's question
+        "\n\n".join(["Nous avons " + "beaucoup " * 60 + "travaillé, non ?\nOui." ] * 3),
+    ],
+)
+def test_texts_that_are_not_printed_interviews(text):
+    transcript = parse_text(text)
+    assert transcript.speakers == [] and transcript.questioners == frozenset()
+
+
+def test_labelled_speakers_take_precedence_over_the_layout():
+    text = "Journaliste : Vos clients ?\nDG : Nos partenaires.\n" + PRINTED_INTERVIEW
+    assert parse_text(text).speakers == ["Journaliste", "DG"]

@@ -55,6 +55,8 @@ def parse_text(text: str, source: str | None = None, *, max_bytes: int | None = 
     accepted = [m for m in labels if _label_key(m) in speakers]
     if not accepted and (hearing := hearing_labels(text)):
         return _hearing_transcript(text, hearing, source)
+    if not accepted and (questions := interview_questions(text)):
+        return _interview_transcript(text, questions, source)
     first = accepted[0].start() if accepted else len(text)
     _add_turn(turns, text, None, 0, first, None)
     for i, match in enumerate(accepted):
@@ -182,6 +184,38 @@ def _hearing_transcript(text: str, labels: list[HearingLabel], source: str | Non
         _add_turn(turns, text, shown[key], label.end, end, None)
     questioners = frozenset(shown[k] for k in keys if k not in answers) if answers else frozenset()
     return Transcript(text=text, turns=tuple(turns), source=source, questioners=questioners)
+
+
+#: A paragraph that ends as a question (closing quotes, brackets and Markdown emphasis allowed).
+_ENDS_AS_QUESTION = re.compile(r"\?[\s»\"”’')\]…*_]*$")
+_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
+
+
+def interview_questions(text: str) -> list[tuple[int, int]]:
+    """The interviewer's questions of a printed interview without speaker labels (the spans of
+    their paragraphs): each paragraph a short question followed by an answer paragraph, at least
+    `min_pairs` times (speaker_labels.json, interview_layout); [] when the text is not laid out
+    so (a speech, a blog post with a question or two as headings)."""
+    layout = language().rules("speaker_labels")["interview_layout"]
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+    asks = [len(text[a:b].split()) <= layout["max_question_words"] and bool(_ENDS_AS_QUESTION.search(text[a:b]))
+            for a, b in paragraphs]
+    answered = [i for i in range(len(paragraphs) - 1) if asks[i] and not asks[i + 1]]
+    return [paragraphs[i] for i, q in enumerate(asks) if q] if len(answered) >= layout["min_pairs"] else []
+
+
+def _interview_transcript(text: str, questions: list[tuple[int, int]], source: str | None) -> Transcript:
+    """Turns of a printed interview: the questions under the layout's label, the rest of the
+    text (the answers, and any introduction) as unlabelled speech."""
+    label = language().rules("speaker_labels")["interview_layout"]["question_label"]
+    turns: list[Turn] = []
+    at = 0
+    for start, end in questions:
+        _add_turn(turns, text, None, at, start, None)
+        _add_turn(turns, text, label, start, end, None)
+        at = end
+    _add_turn(turns, text, None, at, len(text), None)
+    return Transcript(text=text, turns=tuple(turns), source=source, questioners=frozenset({label}))
 
 
 def _is_line_start(text: str, pos: int) -> bool:

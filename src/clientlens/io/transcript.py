@@ -40,8 +40,9 @@ class Transcript:
     cues: tuple[CueSpan, ...] = ()
     notes: tuple[str, ...] = ()  # what reading changed or noticed (e.g. mojibake repaired)
     decoding: Decoding | None = None  # how the input bytes were decoded (None: text given, or .docx)
-    #: Speaker labels the format itself shows to ask rather than answer: the members of a
-    #: parliamentary committee in the record of a hearing (clientlens.io.plain, clientlens.roles).
+    #: Speaker labels the format itself shows to ask rather than answer: the chair and members of
+    #: the committee in the record of a hearing, the questions of a printed interview
+    #: (clientlens.io.plain, clientlens.roles).
     questioners: frozenset[str] = frozenset()
 
     def time_span(self, start: int, end: int) -> tuple[float | None, float | None]:
