@@ -50,6 +50,42 @@ def docx_bytes(paragraphs: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_bytes(pages: list[list[str]], password: str | None = None) -> bytes:
+    """A PDF with one text line per string on each page (Helvetica, Windows-1252 text), written
+    by hand as a text layer is laid out; encrypted with `password` (RC4, by pypdf) if given."""
+    def literal(line: str) -> str:
+        raw = line.encode("cp1252")
+        return "".join(chr(b) if 32 <= b < 127 and chr(b) not in "\\()" else f"\\{b:03o}" for b in raw)
+
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+               "/Encoding /WinAnsiEncoding >>"]
+    kids = []
+    for lines in pages:
+        stream = "".join(f"BT /F1 10 Tf 40 {800 - 14 * i} Td ({literal(line)}) Tj ET\n" for i, line in enumerate(lines))
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}endstream")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {len(objects)} 0 R "
+                       "/Resources << /Font << /F1 3 0 R >> >> >>")
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    if password is None:
+        return out
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out)))
+    writer.encrypt(user_password=password, algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 @pytest.fixture(scope="session")
 def analyzer() -> Analyzer:
     """The default analyzer with the bundled lexicons and model."""

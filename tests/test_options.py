@@ -33,7 +33,7 @@ def test_valid_thresholds_are_kept_as_floats(kwargs, expected):
      ({"go": True}, "go must be a number"),
      ({"go": 40, "walk_away": 50}, r"walk_away threshold \(50\) must be below the go threshold \(40\)"),
      ({"go": 50, "walk_away": 50}, "must be below"),
-     ({"input_format": "pdf"}, "unknown input format 'pdf'"),
+     ({"input_format": "odt"}, "unknown input format 'odt'"),
      ({"speaker": []}, "speaker must be"),
      ({"speaker": ["  "]}, "speaker must be"),
      ({"redact": "yes"}, "redact must be True or False"),

@@ -206,6 +206,14 @@ def test_colon_labels_take_precedence_over_hearing_labels():
     assert parse_text(text).speakers == ["Journaliste"]
 
 
+def test_minutes_in_hearing_style_without_a_chair_name_no_questioner():
+    text = ("M. Paul Girard, directeur général. – Les résultats du trimestre.\n\n"
+            "Mme Claire Dumas. – Les réclamations baissent.\n\nM. Paul Girard. – Merci.\n")
+    transcript = parse_text(text)
+    assert transcript.speakers == ["Paul Girard (directeur général)", "Claire Dumas"]
+    assert transcript.questioners == frozenset()
+
+
 def test_hearing_without_an_introduced_witness_names_no_questioner():
     transcript = parse_text("M. Paul Girard. Bonjour.\n\nMme Claire Dumas. Oui ?\n\nM. Paul Girard. Merci.")
     assert transcript.speakers == ["Paul Girard", "Claire Dumas"]

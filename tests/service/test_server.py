@@ -98,6 +98,20 @@ def test_uploads_give_the_library_s_report(server, analyzer, name, redact):
     assert all(data["text"][e["start"]:e["end"]] == e["text"] for e in data["evidence"] + data["sentences"])
 
 
+def test_a_pdf_upload_gives_the_library_s_report(server, analyzer, tmp_path):
+    from tests.io.test_pdf import hearing_pdf
+
+    path = tmp_path / "audition.pdf"
+    path.write_bytes(hearing_pdf())
+    with server.client() as client:
+        data = validate(upload(client, path))
+    expected = analyzer.analyze_file(path).to_dict()
+    assert data["source"] == "audition.pdf"
+    assert {k: v for k, v in data.items() if k != "source"} == {k: v for k, v in expected.items() if k != "source"}
+    assert [s["name"] for s in data["speakers"] if s["scored"]] == [
+        "Paul Girard (président-directeur général du groupe Vellane)"]
+
+
 def test_options_reach_the_analysis(server, analyzer):
     with server.client() as client:
         lexicon_only = validate(as_json(client, EXAMPLE.read_text(encoding="utf-8"), lexicon_only=True))

@@ -297,6 +297,7 @@ EXPECTED = {
     "vtt": "WebVTT (a 'WEBVTT' header)",
     "srt": "SubRip (a cue number, then a 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line)",
     "docx": "a Word document (.docx)",
+    "pdf": "a PDF document",
     "json": "JSON segments (a list of {start, end, text} objects, or an object with a 'segments' list)",
 }
 
@@ -305,6 +306,9 @@ _ZIP = b"PK\x03\x04"
 
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+_PDF = b"%PDF-"
 
 
 _SRT_START = re.compile(r"\d+[ \t]*\r?\n[ \t]*\d+:\d{1,2}:\d{1,2}[,.]\d+[ \t]*-->")
@@ -319,7 +323,7 @@ def decode_checked(
     data: bytes, fmt: str, encoding: str | None = None, decode_errors: str = "replace"
 ) -> tuple[str, Decoding]:
     """`decode_bytes` for the text format `fmt`, refusing a Word or ZIP file with a clear message."""
-    if data.startswith((_ZIP, _OLE)):
+    if data.startswith((_ZIP, _OLE, _PDF)):
         raise InputError(f"expected {EXPECTED[fmt]}, found {found_in(data)}")
     return decode_bytes(data, encoding, decode_errors)
 
@@ -332,6 +336,8 @@ def found_in(data: bytes) -> str:
         return "a ZIP archive (such as a .docx Word document)"
     if data.startswith(_OLE):
         return "an old binary Word/Office file (.doc); save it as .docx"
+    if data.startswith(_PDF):
+        return "a PDF document (read it as .pdf)"
     try:
         return found_text(decode(data))
     except InputError:

@@ -109,7 +109,7 @@ def _hearing_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         rf"(?P<name>{name})?"
         r"(?:[ \t]*,[ \t]*(?P<function>[^.\n()]{2,200}?))?"
         r"(?:[ \t]*\((?P<group>[^()\n]{1,40})\))?"
-        r"[ \t]*\.(?:[ \t\u00a0\u202f]*[-–—])?[ \t\u00a0\u202f]+(?=\S)",
+        r"[ \t]*\.(?:[ \t\u00a0\u202f]*[-–—])?(?:[ \t\u00a0\u202f]+|[ \t\u00a0\u202f]*\r?\n[ \t]*)(?=\S)",
         re.MULTILINE,
     )
     return pattern, {normalize_name(k): v for k, v in data["chair_titles"].items()}
@@ -156,8 +156,9 @@ def _hearing_key(label: HearingLabel, chair_names: dict[str, str]) -> str:
 
 def _hearing_transcript(text: str, labels: list[HearingLabel], source: str | None) -> Transcript:
     """Turns of a hearing's record. One person keeps one speaker label, « Name (title) » with the
-    first title seen (chair, else function, else group); members of the committee, the chair and
-    those never given a function, are the transcript's `questioners`."""
+    first title seen (chair, else function, else group). When the chair speaks and someone is
+    introduced by a function, the others (the chair, and the members never given a function) are
+    the transcript's `questioners`."""
     chair_names: dict[str, str] = {}
     keys = []
     for label in labels:
@@ -182,7 +183,8 @@ def _hearing_transcript(text: str, labels: list[HearingLabel], source: str | Non
     for i, (key, label) in enumerate(zip(keys, labels, strict=True)):
         end = labels[i + 1].start if i + 1 < len(labels) else len(text)
         _add_turn(turns, text, shown[key], label.end, end, None)
-    questioners = frozenset(shown[k] for k in keys if k not in answers) if answers else frozenset()
+    chaired = any(label.chair for label in labels)  # a committee's sitting, not minutes in that style
+    questioners = frozenset(shown[k] for k in keys if k not in answers) if answers and chaired else frozenset()
     return Transcript(text=text, turns=tuple(turns), source=source, questioners=questioners)
 
 

@@ -13,21 +13,23 @@ from clientlens.io.plain import parse_text
 from clientlens.io.transcript import Transcript
 
 #: Input formats `read_file` accepts ("md" is read as "txt").
-INPUT_FORMATS = ("txt", "md", "vtt", "srt", "docx", "json")
+INPUT_FORMATS = ("txt", "md", "vtt", "srt", "docx", "json", "pdf")
 
 
 #: Format chosen from a file's extension; any other extension is read as plain text.
-EXTENSION_FORMATS = {".txt": "txt", ".md": "txt", ".vtt": "vtt", ".srt": "srt", ".docx": "docx", ".json": "json"}
+EXTENSION_FORMATS = {".txt": "txt", ".md": "txt", ".vtt": "vtt", ".srt": "srt", ".docx": "docx", ".json": "json",
+                     ".pdf": "pdf"}
 
 
 #: The one registry of readers: format -> module whose `read(data: bytes, source) -> Transcript`
-#: reads it. Modules are imported on first use (python-docx and webvtt load only when needed).
+#: reads it. Modules are imported on first use (python-docx, webvtt and pypdf load only when needed).
 READERS: dict[str, str] = {
     "txt": "clientlens.io.plain",
     "vtt": "clientlens.io.vtt",
     "srt": "clientlens.io.srt",
     "docx": "clientlens.io.docx",
     "json": "clientlens.io.json_segments",
+    "pdf": "clientlens.io.pdf",
 }
 
 

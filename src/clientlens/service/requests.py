@@ -21,7 +21,7 @@ from clientlens.errors import InputError
 from clientlens.io.read import input_format_of
 from clientlens.service.problems import ServiceError
 
-#: Formats a JSON body may name for its `text` (a .docx is binary: upload it as a file).
+#: Formats a JSON body may name for its `text` (a .docx or .pdf is binary: upload it as a file).
 TEXT_FORMATS = ("txt", "md", "vtt", "srt", "json")
 #: The multipart field that carries the transcript file (repeated, once per transcript, for /compare).
 FILE_FIELD = "file"
@@ -29,7 +29,7 @@ FILE_FIELD = "file"
 PER_FILE_FIELDS = ("speaker", "label")
 #: The /compare speaker that takes the leader of the file's team (as `clientlens compare --speaker -`).
 INFER_SPEAKER = "-"
-InputFormat = Literal["txt", "md", "vtt", "srt", "docx", "json"]
+InputFormat = Literal["txt", "md", "vtt", "srt", "docx", "json", "pdf"]
 
 
 class AnalyzeOptions(BaseModel):
