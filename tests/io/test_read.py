@@ -164,8 +164,8 @@ def test_hearing_record_turns_labels_and_questioners():
     [
         ("M. Jean de La Tour, directeur général de Vellane. Bonjour.", "M. Jean de La Tour. Oui.",
          "Jean de La Tour (directeur général de Vellane)", "Bonjour."),
-        ("Mme Anne d’Aubigné, présidente. — Bonjour.", "Mme Anne d’Aubigné. – Oui.",
-         "Anne d’Aubigné (présidente)", "Bonjour."),
+        ("Mme Anne d’Aubigné, directrice. — Bonjour.", "Mme Anne d’Aubigné. – Oui.",
+         "Anne d’Aubigné (directrice)", "Bonjour."),
         ("M. le président. Bonjour.", "M. le président. Oui.", "Président de séance", "Bonjour."),
         ("Mme la Rapporteure Léa Morin. Bonjour.", "Mme Léa Morin. Oui.", "Léa Morin (rapporteure)", "Bonjour."),
         ("M. Hugo Lemaire (Dem). Bonjour.", "M. Hugo Lemaire. Oui.", "Hugo Lemaire (Dem)", "Bonjour."),
@@ -218,6 +218,21 @@ def test_hearing_without_an_introduced_witness_names_no_questioner():
     transcript = parse_text("M. Paul Girard. Bonjour.\n\nMme Claire Dumas. Oui ?\n\nM. Paul Girard. Merci.")
     assert transcript.speakers == ["Paul Girard", "Claire Dumas"]
     assert transcript.questioners == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("function", "chair"),
+    [("président", True), ("présidente de la commission des finances", True), ("rapporteur pour avis", True),
+     ("vice-présidente de la mission d'information", True), ("président-directeur général", False),
+     ("président du groupe Vellane", False), ("directrice générale", False)],
+)
+def test_a_function_that_names_the_chair(function, chair):
+    text = (f"M. Jean Roux, {function}. - Bienvenue.\n\nM. Paul Girard, directeur de Vellane. - Merci.\n\n"
+            "M. Jean Roux. - Une question ?\n")
+    transcript = parse_text(text)
+    speaker = transcript.turns[0].speaker
+    assert (speaker in transcript.questioners) is chair
+    assert (speaker != f"Jean Roux ({function})") is chair  # the chair's title shown instead
 
 
 def test_a_chair_named_by_function_is_the_chair():

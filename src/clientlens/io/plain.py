@@ -117,11 +117,13 @@ def _hearing_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 @cache
 def _chair_function() -> re.Pattern[str]:
-    """A function that names the chair (« président de la commission des finances »), folded."""
+    """A function that names the chair, folded: the title alone (« présidente »), qualified
+    (« rapporteur pour avis ») or of a committee (« président de la commission des finances »)."""
     data = language().rules("speaker_labels")["hearing"]
     titles = "|".join(re.escape(normalize_name(t)) for t in data["chair_titles"])
     bodies = "|".join(re.escape(normalize_name(b)) for b in data["chair_bodies"])
-    return re.compile(rf"(?P<title>{titles}) (?:de la |du |de l |des )?(?:{bodies})\b")
+    qualifiers = "|".join(re.escape(normalize_name(q)) for q in data["chair_qualifiers"])
+    return re.compile(rf"(?P<title>{titles})(?: (?:(?:de la |du |de l |des )?(?:{bodies})\b.*|(?:{qualifiers})))?")
 
 
 def hearing_labels(text: str) -> list[HearingLabel]:
@@ -138,7 +140,7 @@ def hearing_labels(text: str) -> list[HearingLabel]:
         if function and len(function.split()) > HEARING_FUNCTION_WORDS:
             continue
         chair = chairs[normalize_name(m["title"])] if m["title"] else None
-        if function and not chair and (of_body := _chair_function().match(normalize_name(function))):
+        if function and not chair and (of_body := _chair_function().fullmatch(normalize_name(function))):
             chair, function = chairs[of_body["title"]], None
         group = " ".join(m["group"].split()) if m["group"] else None
         name = " ".join(m["name"].split()) if m["name"] else None
