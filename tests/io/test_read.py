@@ -288,3 +288,38 @@ def test_texts_that_are_not_printed_interviews(text):
 def test_labelled_speakers_take_precedence_over_the_layout():
     text = "Journaliste : Vos clients ?\nDG : Nos partenaires.\n" + PRINTED_INTERVIEW
     assert parse_text(text).speakers == ["Journaliste", "DG"]
+
+
+# Exports of transcription services: the time beside the name, the speech on its own lines.
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "{name}  {clock}\n{said}\n\n",  # Otter
+        "{name} [{clock}]\n{said}\n",
+        "{clock} {name}\n{said}\n",
+        "[{clock}] {name}\n{said}\n",
+        "{name} ({clock}):\n{said}\n\n",  # Rev
+        "{name} ({clock}): {said}\n",
+    ],
+)
+def test_transcription_service_labels(layout):
+    turns = [("Claire Vasseur", "0:03", "Bonjour à tous."), ("Paul Girard", "0:07", "Nos clients d’abord."),
+             ("Claire Vasseur", "1:15", "Et ensuite ?")]
+    transcript = parse_text("".join(layout.format(name=n, clock=c, said=s) for n, c, s in turns))
+    read = [(t.speaker, t.t_start, transcript.text[t.start : t.end]) for t in transcript.turns]
+    assert read == [("Claire Vasseur", 3.0, "Bonjour à tous."), ("Paul Girard", 7.0, "Nos clients d’abord."),
+                    ("Claire Vasseur", 75.0, "Et ensuite ?")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # a timed agenda: no name comes back
+        ("10:30 Point Ventes\nLes chiffres du mois.\n11:00 Point Qualité\nLes réclamations.\n", []),
+        # a clock time in the speech is not a label
+        ("DG : Rendez-vous à 10:30 avec nos clients.\nQ : Merci.\n", ["DG", "Q"]),
+        ("Réunion du lundi 10:30\nNos clients d’abord.\n", []),
+    ],
+)
+def test_times_that_are_not_labels(text, speakers):
+    assert parse_text(text).speakers == speakers

@@ -23,12 +23,30 @@ from clientlens.lang import language
 _TIMESTAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—][ \t]*)?)"
 
 
-# A label: 1-6 name-like words, optional "(role)", then a colon (French or English spacing).
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,5}?"
+_ROLE = r"(?:[ \t]*\((?![ \t]*\d{1,2}:\d{2})(?P<role>[^()\n]{1,60})\))?"
+
+# A label: 1-6 name-like words, optional "(role)", an optional clock time in brackets (« Claire
+# Vasseur (00:03): », as Rev exports), then a colon (French or English spacing) that does not
+# start a clock time (« Claire Vasseur  0:03 » is a timed label line, below).
 _LABEL_LINE = re.compile(
     rf"^[ \t]*(?P<ts>{_TIMESTAMP})?"
-    r"(?P<label>(?P<name>[A-ZÀ-ÖØ-Þ][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,5}?)"
-    r"(?:[ \t]*\((?P<role>[^()\n]{1,60})\))?)"
-    r"[ \t\u00a0\u202f]*:[ \t\u00a0\u202f]*",
+    rf"(?P<label>(?P<name>{_NAME}){_ROLE})"
+    rf"(?:[ \t]*[\[(](?P<ts_after>{_CLOCK})[\])])?"
+    r"[ \t\u00a0\u202f]*:(?!\d{2}(?:\D|$))[ \t\u00a0\u202f]*",
+    re.MULTILINE,
+)
+
+# Timed label lines, as transcription services export them: the label alone on its line with a
+# clock time after the name (« Claire Vasseur  0:03 », Otter; « Claire Vasseur [00:00:03] ») or
+# before it (« 00:00:03 Claire Vasseur »), the speech on the next lines.
+_TIMED_AFTER = re.compile(
+    rf"^[ \t]*(?P<label>(?P<name>{_NAME}){_ROLE})[ \t]+[\[(]?(?P<ts_after>{_CLOCK})[\])]?[ \t]*:?[ \t]*$",
+    re.MULTILINE,
+)
+_TIMED_BEFORE = re.compile(
+    rf"^[ \t]*(?P<ts>{_TIMESTAMP})(?P<label>(?P<name>{_NAME}){_ROLE})[ \t]*:?[ \t]*$",
     re.MULTILINE,
 )
 
@@ -53,6 +71,8 @@ def parse_text(text: str, source: str | None = None, *, max_bytes: int | None = 
     speakers = _accepted_labels(labels)
     turns: list[Turn] = []
     accepted = [m for m in labels if _label_key(m) in speakers]
+    taken = {m.start() for m in accepted}
+    accepted = sorted([*accepted, *(m for m in _timed_labels(text) if m.start() not in taken)], key=lambda m: m.start())
     if not accepted and (hearing := hearing_labels(text)):
         return _hearing_transcript(text, hearing, source)
     if not accepted and (questions := interview_questions(text)):
@@ -61,7 +81,7 @@ def parse_text(text: str, source: str | None = None, *, max_bytes: int | None = 
     _add_turn(turns, text, None, 0, first, None)
     for i, match in enumerate(accepted):
         end = accepted[i + 1].start() if i + 1 < len(accepted) else len(text)
-        _add_turn(turns, text, _display_label(match), match.end(), end, clock_seconds(match["ts"]))
+        _add_turn(turns, text, _display_label(match), match.end(), end, clock_seconds(_clock_of(match)))
     if not turns:
         raise InputError("the input has speaker labels but no speech")
     return Transcript(text=text, turns=tuple(turns), source=source)
@@ -220,6 +240,22 @@ def _interview_transcript(text: str, questions: list[tuple[int, int]], source: s
         at = end
     _add_turn(turns, text, None, at, len(text), None)
     return Transcript(text=text, turns=tuple(turns), source=source, questioners=frozenset({label}))
+
+
+def _clock_of(match: re.Match[str]) -> str | None:
+    """The clock time of a label, before or after the name."""
+    found = match.groupdict()
+    return found.get("ts") or found.get("ts_after")
+
+
+def _timed_labels(text: str) -> list[re.Match[str]]:
+    """Timed label lines (_TIMED_AFTER, _TIMED_BEFORE) that name speakers; none unless one name
+    comes back (a transcript, not a timed agenda)."""
+    found = [m for pattern in (_TIMED_AFTER, _TIMED_BEFORE) for m in pattern.finditer(text)]
+    counts = Counter(_label_key(m) for m in found)
+    if not any(n >= 2 for n in counts.values()):
+        return []
+    return [m for m in found if is_speaker_label(m["name"], counts[_label_key(m)], bool(m["role"]))]
 
 
 def _is_line_start(text: str, pos: int) -> bool:
