@@ -298,7 +298,7 @@ def analyze_many(
     """Analyse many texts or transcript files, in parallel, results in input order.
 
     A `pathlib.Path`, or a `str` naming an existing file (or a one-line str ending in .txt,
-    .md, .vtt, .srt, .docx, .pdf or .json), is read with `analyze_file`; a directory, or a glob
+    .md, .vtt, .srt, .docx, .pdf, .html or .json), is read with `analyze_file`; a directory, or a glob
     pattern that matches files, stands for its transcript files (sorted) in its place; any
     other `str` is analysed as text. An item that fails gives a `BatchError` in its place
     instead of stopping the batch.

@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     analyze = sub.add_parser("analyze", help="score a transcript and print the report, or a batch's table")
     analyze.add_argument("path", nargs="?",
-                         help="transcript file (.txt, .md, .vtt, .srt, .docx, .pdf or .json segments), - for "
+                         help="transcript file (.txt, .md, .vtt, .srt, .docx, .pdf, .html or .json segments), - for "
                               "standard input (txt unless --input-format), or a directory or glob pattern "
                               "of them (a batch)")
     _add_input_format(analyze)
@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.set_defaults(run=_analyze, parser=analyze)
 
     speakers = sub.add_parser("speakers", help="list the speakers of a transcript")
-    speakers.add_argument("path", help="transcript file: .txt, .md, .vtt, .srt, .docx, .pdf or .json segments "
+    speakers.add_argument("path", help="transcript file: .txt, .md, .vtt, .srt, .docx, .pdf, .html or .json segments "
                                        "(- for standard input)")
     _add_input_format(speakers)
     speakers.set_defaults(run=_speakers)

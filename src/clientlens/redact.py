@@ -109,7 +109,7 @@ def redact_report(report: Report, transcript: Transcript, model: str = DEFAULT_M
 # --------------------------------------------------------------------------- sources and errors
 
 #: Extensions a redacted source name keeps (any other is dropped: it could be a name too).
-_KEPT_EXTENSIONS = (".txt", ".md", ".vtt", ".srt", ".docx", ".json", ".pdf")
+_KEPT_EXTENSIONS = (".txt", ".md", ".vtt", ".srt", ".docx", ".json", ".pdf", ".html", ".htm")
 
 
 def redacted_source(source: str | Path) -> str:

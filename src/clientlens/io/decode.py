@@ -298,6 +298,7 @@ EXPECTED = {
     "srt": "SubRip (a cue number, then a 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line)",
     "docx": "a Word document (.docx)",
     "pdf": "a PDF document",
+    "html": "an HTML page",
     "json": "JSON segments (a list of {start, end, text} objects, or an object with a 'segments' list)",
 }
 
@@ -309,6 +310,11 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 _PDF = b"%PDF-"
+
+
+#: What a saved web page is called in messages; how one starts.
+HTML_PAGE = "an HTML page"
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
 
 
 _SRT_START = re.compile(r"\d+[ \t]*\r?\n[ \t]*\d+:\d{1,2}:\d{1,2}[,.]\d+[ \t]*-->")
@@ -351,6 +357,8 @@ def found_text(text: str) -> str:
         return "an empty file"
     if head.startswith("WEBVTT"):
         return "WebVTT"
+    if _HTML_START.match(head):
+        return HTML_PAGE
     if _SRT_START.match(head):
         return "SubRip (SRT) cues"
     if head[0] in "[{":

@@ -8,17 +8,17 @@ from importlib import import_module
 from pathlib import Path
 
 from clientlens.errors import InputError, excerpt
-from clientlens.io.decode import decode_checked, max_input_bytes, repair_mojibake
+from clientlens.io.decode import EXPECTED, HTML_PAGE, decode_checked, found_text, max_input_bytes, repair_mojibake
 from clientlens.io.plain import parse_text
 from clientlens.io.transcript import Transcript
 
 #: Input formats `read_file` accepts ("md" is read as "txt").
-INPUT_FORMATS = ("txt", "md", "vtt", "srt", "docx", "json", "pdf")
+INPUT_FORMATS = ("txt", "md", "vtt", "srt", "docx", "json", "pdf", "html")
 
 
 #: Format chosen from a file's extension; any other extension is read as plain text.
 EXTENSION_FORMATS = {".txt": "txt", ".md": "txt", ".vtt": "vtt", ".srt": "srt", ".docx": "docx", ".json": "json",
-                     ".pdf": "pdf"}
+                     ".pdf": "pdf", ".html": "html", ".htm": "html"}
 
 
 #: The one registry of readers: format -> module whose `read(data: bytes, source) -> Transcript`
@@ -30,12 +30,13 @@ READERS: dict[str, str] = {
     "docx": "clientlens.io.docx",
     "json": "clientlens.io.json_segments",
     "pdf": "clientlens.io.pdf",
+    "html": "clientlens.io.html",
 }
 
 
 #: Formats whose bytes are decoded as text first (their module's `parse(text, source)` reads
 #: the text); the others' module reads the bytes (`read(data, source)`).
-TEXT_FORMATS = frozenset({"txt", "vtt", "srt", "json"})
+TEXT_FORMATS = frozenset({"txt", "vtt", "srt", "json", "html"})
 
 
 def read_file(
@@ -109,6 +110,8 @@ def read_bytes(
     module = import_module(READERS[fmt])
     if fmt in TEXT_FORMATS:
         text, decoding = decode_checked(data, fmt, encoding, decode_errors)
+        if fmt == "txt" and found_text(text) == HTML_PAGE:
+            raise InputError(f"expected {EXPECTED['txt']}, found {HTML_PAGE} (read it as .html)")
         parsed = parse_text(text, source, max_bytes=limit) if fmt == "txt" else module.parse(text, source)
         transcript = replace(parsed, decoding=decoding)
         note = decoding.note()

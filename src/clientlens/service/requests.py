@@ -22,14 +22,14 @@ from clientlens.io.read import input_format_of
 from clientlens.service.problems import ServiceError
 
 #: Formats a JSON body may name for its `text` (a .docx or .pdf is binary: upload it as a file).
-TEXT_FORMATS = ("txt", "md", "vtt", "srt", "json")
+TEXT_FORMATS = ("txt", "md", "vtt", "srt", "json", "html")
 #: The multipart field that carries the transcript file (repeated, once per transcript, for /compare).
 FILE_FIELD = "file"
 #: The /compare form fields given once per file, in the order of the files.
 PER_FILE_FIELDS = ("speaker", "label")
 #: The /compare speaker that takes the leader of the file's team (as `clientlens compare --speaker -`).
 INFER_SPEAKER = "-"
-InputFormat = Literal["txt", "md", "vtt", "srt", "docx", "json", "pdf"]
+InputFormat = Literal["txt", "md", "vtt", "srt", "docx", "json", "pdf", "html"]
 
 
 class AnalyzeOptions(BaseModel):
