@@ -73,8 +73,12 @@ def _role_words() -> dict[str, str]:
     return out
 
 
-#: Where a title's complement starts: « directrice générale | de la Mutuelle ».
-_COMPLEMENT = re.compile(r" (?:de|du|des|d|chez|of|at) ")
+@cache
+def _complement() -> re.Pattern[str]:
+    """Where a title's complement starts (« directrice générale | de la Mutuelle »), folded: the
+    roles file's `complement_words`."""
+    words = "|".join(re.escape(normalize_name(w)) for w in language().data("roles")["complement_words"])
+    return re.compile(rf" (?:{words}) ")
 
 
 def role_of(title: str | None) -> str | None:
@@ -86,7 +90,7 @@ def role_of(title: str | None) -> str | None:
     words = _role_words()
     if key in words:
         return words[key]
-    head = _COMPLEMENT.split(f"{key} ", maxsplit=1)[0].strip()
+    head = _complement().split(f"{key} ", maxsplit=1)[0].strip()
     return words.get(head) if head != key else None
 
 
