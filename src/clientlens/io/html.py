@@ -45,43 +45,39 @@ def parse(text: str, source: str | None = None) -> Transcript:
 
 def page_text(html: str) -> str:
     """The readable text of a page, one paragraph per block (module docstring)."""
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
     for content in (*CONTENT, None):
-        reader = _Reader(content)
-        reader.feed(html)
-        reader.close()
-        if content is None or reader.found:
-            text = reader.text()
-            if text:
-                return text
+        text = reader.text(content)
+        if text:
+            return text
     raise InputError("the HTML page holds no readable text (only scripts, menus or images?)")
 
 
 class _Reader(HTMLParser):
-    """Collects the text of the blocks, inside the `content` element only when one is given."""
+    """Collects the text of the blocks, each paragraph with the CONTENT elements it lies in."""
 
-    def __init__(self, content: str | None) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.content = content
-        self.found = False
-        self.inside = 0 if content else 1  # depth inside the content element (1: the whole page)
+        self.depth = dict.fromkeys(CONTENT, 0)  # how deep inside each content element
         self.skipped = 0
-        self.paragraphs: list[list[str]] = [[]]
+        self.paragraphs: list[tuple[frozenset[str], list[str]]] = [(frozenset(), [])]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID:
             self.handle_startendtag(tag, attrs)
             return
-        if self.content and tag == self.content:
-            self.found = True
-            self.inside += 1
         if tag in SKIPPED:
             self.skipped += 1
         if tag in BLOCKS:
             self._break()
+        if tag in self.depth:
+            self.depth[tag] += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" and self._reading():
-            self.paragraphs[-1].append("\n")
+        if tag == "br" and not self.skipped:
+            self._current().append("\n")
         elif tag == "hr":
             self._break()
 
@@ -90,24 +86,31 @@ class _Reader(HTMLParser):
             self.skipped -= 1
         if tag in BLOCKS:
             self._break()
-        if self.content and tag == self.content and self.inside:
-            self.inside -= 1
+        if self.depth.get(tag):
+            self.depth[tag] -= 1
 
     def handle_data(self, data: str) -> None:
-        if self._reading():
-            self.paragraphs[-1].append(data)
+        if not self.skipped:
+            self._current().append(data)
 
-    def _reading(self) -> bool:
-        return self.inside > 0 and not self.skipped
+    def _current(self) -> list[str]:
+        """The paragraph being read, opened inside the content elements around it now."""
+        parts = self.paragraphs[-1][1]
+        if not parts:
+            self.paragraphs[-1] = frozenset(t for t, d in self.depth.items() if d), parts
+        return parts
 
     def _break(self) -> None:
-        if self.paragraphs[-1]:
-            self.paragraphs.append([])
+        if self.paragraphs[-1][1]:
+            self.paragraphs.append((frozenset(), []))
 
-    def text(self) -> str:
+    def text(self, content: str | None) -> str:
+        """The paragraphs inside `content` (all of them for None), one per block."""
         out = []
-        for parts in self.paragraphs:
-            lines = ("".join(parts)).split("\n")
+        for within, parts in self.paragraphs:
+            if content is not None and content not in within:
+                continue
+            lines = "".join(parts).split("\n")
             paragraph = "\n".join(" ".join(line.split()) for line in lines).strip()
             if paragraph:
                 out.append(paragraph)

@@ -117,11 +117,11 @@ def _line_key(line: str) -> str:
 
 def _joined(lines: list[str]) -> str:
     """Lines joined with a space where the first does not end a sentence, else a new line."""
-    out: list[str] = []
+    out: list[list[str]] = []
     for line in lines:
-        if out and not _ENDS_SENTENCE.search(out[-1]):
-            out[-1] = f"{out[-1]} {line}"
+        if out and not _ENDS_SENTENCE.search(out[-1][-1]):
+            out[-1].append(line)
         else:
-            out.append(line)
-    return "\n".join(out)
+            out.append([line])
+    return "\n".join(" ".join(parts) for parts in out)
 

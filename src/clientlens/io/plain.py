@@ -69,7 +69,6 @@ def parse_text(text: str, source: str | None = None, *, max_bytes: int | None = 
         raise InputError("the input is empty")
     labels = [m for m in _LABEL_LINE.finditer(text) if _is_line_start(text, m.start())]
     speakers = _accepted_labels(labels)
-    turns: list[Turn] = []
     accepted = [m for m in labels if _label_key(m) in speakers]
     taken = {m.start() for m in accepted}
     accepted = sorted([*accepted, *(m for m in _timed_labels(text) if m.start() not in taken)], key=lambda m: m.start())
@@ -77,11 +76,8 @@ def parse_text(text: str, source: str | None = None, *, max_bytes: int | None = 
         return _hearing_transcript(text, hearing, source)
     if not accepted and (questions := interview_questions(text)):
         return _interview_transcript(text, questions, source)
-    first = accepted[0].start() if accepted else len(text)
-    _add_turn(turns, text, None, 0, first, None)
-    for i, match in enumerate(accepted):
-        end = accepted[i + 1].start() if i + 1 < len(accepted) else len(text)
-        _add_turn(turns, text, _display_label(match), match.end(), end, clock_seconds(_clock_of(match)))
+    turns = _labelled_turns(text, [(m.start(), m.end(), _display_label(m), clock_seconds(_clock_of(m)))
+                                   for m in accepted])
     if not turns:
         raise InputError("the input has speaker labels but no speech")
     return Transcript(text=text, turns=tuple(turns), source=source)
@@ -200,11 +196,8 @@ def _hearing_transcript(text: str, labels: list[HearingLabel], source: str | Non
             answers.add(key)
     shown = {key: (f"{names[key]} ({titles[key]})" if key in titles else names[key]) if key in names
              else titles[key][:1].upper() + titles[key][1:] for key in keys}
-    turns: list[Turn] = []
-    _add_turn(turns, text, None, 0, labels[0].start, None)
-    for i, (key, label) in enumerate(zip(keys, labels, strict=True)):
-        end = labels[i + 1].start if i + 1 < len(labels) else len(text)
-        _add_turn(turns, text, shown[key], label.end, end, None)
+    turns = _labelled_turns(text, [(label.start, label.end, shown[key], None)
+                                   for key, label in zip(keys, labels, strict=True)])
     chaired = any(label.chair for label in labels)  # a committee's sitting, not minutes in that style
     questioners = frozenset(shown[k] for k in keys if k not in answers) if answers and chaired else frozenset()
     return Transcript(text=text, turns=tuple(turns), source=source, questioners=questioners)
@@ -242,6 +235,17 @@ def _interview_transcript(text: str, questions: list[tuple[int, int]], source: s
     return Transcript(text=text, turns=tuple(turns), source=source, questioners=frozenset({label}))
 
 
+def _labelled_turns(text: str, labels: list[tuple[int, int, str, float | None]]) -> list[Turn]:
+    """The turns of labels given as (label start, speech start, speaker, time), in text order:
+    each runs to the next label; text before the first label is an unlabelled turn."""
+    turns: list[Turn] = []
+    _add_turn(turns, text, None, 0, labels[0][0] if labels else len(text), None)
+    for i, (_, speech, speaker, t) in enumerate(labels):
+        end = labels[i + 1][0] if i + 1 < len(labels) else len(text)
+        _add_turn(turns, text, speaker, speech, end, t)
+    return turns
+
+
 def _clock_of(match: re.Match[str]) -> str | None:
     """The clock time of a label, before or after the name."""
     found = match.groupdict()
@@ -252,10 +256,10 @@ def _timed_labels(text: str) -> list[re.Match[str]]:
     """Timed label lines (_TIMED_AFTER, _TIMED_BEFORE) that name speakers; none unless one name
     comes back (a transcript, not a timed agenda)."""
     found = [m for pattern in (_TIMED_AFTER, _TIMED_BEFORE) for m in pattern.finditer(text)]
-    counts = Counter(_label_key(m) for m in found)
-    if not any(n >= 2 for n in counts.values()):
+    if len({_label_key(m) for m in found}) == len(found):
         return []
-    return [m for m in found if is_speaker_label(m["name"], counts[_label_key(m)], bool(m["role"]))]
+    speakers = _accepted_labels(found)
+    return [m for m in found if _label_key(m) in speakers]
 
 
 def _is_line_start(text: str, pos: int) -> bool:
